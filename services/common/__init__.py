@@ -1,0 +1,1 @@
+"""Plumbing shared by the three services: Kafka, metrics, health, logging, shutdown."""

@@ -1,0 +1,61 @@
+"""Text normalisation shared by every field: one deterministic form of a string.
+
+The event extractor computes character offsets into ``Article.text``, so the same
+input must always give the same text: no locale, no time, no randomness here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Dumps store HTML with its line breaks written as the two characters "\" "n".
+_LITERAL_ESCAPES = re.compile(r"\\r\\n|\\[rnt]")
+# Only entities with their semicolon: "R&D" or "&copy 2024" stay as written.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Invisible characters that split words for a tokenizer but mean nothing:
+# soft hyphen, zero-width space, word joiner, BOM, C0/C1 controls except tab/newline.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_WHITESPACE = re.compile(r"\s+")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def clean_inline(value: str) -> str:
+    """One line of text: escapes and entities decoded, whitespace collapsed, NFC.
+
+    >>> clean_inline("Hong&nbsp;Kong\\\\r\\\\n  lawmaker ")
+    'Hong Kong lawmaker'
+    """
+    if "\\" in value:
+        value = _LITERAL_ESCAPES.sub(" ", value)
+    if "&" in value:
+        value = _ENTITY.sub(_unescape_match, value)
+    value = _INVISIBLE.sub("", value)
+    value = _WHITESPACE.sub(" ", value).strip()
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value)
+    return value
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    """Paragraphs as ``Article.text`` holds them: cleaned, non-empty, a blank line apart."""
+    cleaned = (clean_inline(p) for p in paragraphs)
+    return "\n\n".join(p for p in cleaned if p)
+
+
+def split_plain_text(value: str) -> list[str]:
+    """Paragraphs of a plain-text article (news APIs deliver text without HTML).
+
+    Blank lines separate paragraphs when there are any; otherwise every line break
+    is one, since APIs that send single newlines use them between paragraphs.
+    """
+    value = value.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\r", "\n")
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _BLANK_LINE.search(value):
+        return _BLANK_LINE.split(value)
+    return value.split("\n")
+
+
+def _unescape_match(match: re.Match[str]) -> str:
+    return html.unescape(match.group(0))
