@@ -112,9 +112,7 @@ async def run(
     settings: ParserSettings, stop: asyncio.Event, registry: CollectorRegistry | None = None
 ) -> None:
     """Composition root: build everything, consume until ``stop``, then drain."""
-    async with service_runtime(
-        "parser", settings, settings.port, stop, registry=registry
-    ) as rt:
+    async with service_runtime("parser", settings, settings.port, stop, registry=registry) as rt:
         consumer = build_consumer(
             settings.kafka, settings.group_id, [settings.topics.raw], client_id="parser"
         )

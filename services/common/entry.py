@@ -1,0 +1,46 @@
+"""Running a service's async main from a command: logging, signals, exit code."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+from pydantic import ValidationError
+
+from services.common.config import ServiceSettings
+from services.common.lifecycle import install_stop_signals
+from services.common.logging import configure_logging, get_logger
+
+log = get_logger(__name__)
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def load_settings(factory: Callable[[], S]) -> S:
+    """Build settings from the environment, turning a validation error into a clear exit."""
+    try:
+        return factory()
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or "(settings)"
+            lines.append(f"  {field}: {err['msg']}")
+        raise click.ClickException(
+            f"invalid configuration for {factory.__name__} (REGWIRE_* environment):\n"
+            + "\n".join(lines)
+        ) from None
+
+
+def run_service(
+    settings: ServiceSettings, main: Callable[[asyncio.Event], Awaitable[None]]
+) -> None:
+    """Configure logging, install SIGTERM/SIGINT handling, run until stopped."""
+    configure_logging(settings.log_level, settings.log_format)
+
+    async def _main() -> None:
+        stop = asyncio.Event()
+        install_stop_signals(stop)
+        await main(stop)
+
+    asyncio.run(_main())

@@ -1,0 +1,130 @@
+"""Publication and modification times, never later than the fetch.
+
+A value with a time zone stays a datetime; a day without a time zone (or without a time)
+becomes a ``date`` rather than an invented midnight UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+from dateutil import parser as dateutil_parser
+
+from .document import Page
+from .jsonld import article_objects, as_text
+
+PublishedAt = datetime | date
+_EARLIEST = date(1995, 1, 1)
+# A bare day may be given in the publisher's zone, up to UTC+14, ahead of the fetch.
+_DAY_SLACK = timedelta(hours=14)
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datepublished",
+    "article.published", "published_time", "publish-date", "publish_date", "publishdate",
+    "pubdate", "date.available", "sailthru.date", "parsely-pub-date",
+    "cxenseparse:recs:publishtime", "dc.date.issued", "dcterms.issued", "dcterms.created",
+    "dc.date", "dcterms.date", "date", "originalpublicationdate", "article_date_original",
+    "og:pubdate", "dc.date.created", "created",
+)  # fmt: skip
+_MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "datemodified", "article.updated",
+    "dcterms.modified", "last-modified", "lastmod", "dc.date.modified", "modified_time",
+)  # fmt: skip
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_.]|$)"
+)
+_TIMESTAMP = re.compile(r"^\d{10}(?:\d{3})?$")
+
+
+def published_at(page: Page, fetched_at: datetime, hint: PublishedAt | None) -> tuple[
+    PublishedAt | None, str
+]:
+    """The publication time and its source, falling back to the feed's ``hint``."""
+    for raw, source in _published_candidates(page):
+        value = parse_date(raw, fetched_at)
+        if value is not None:
+            return value, source
+    if hint is not None and not _after(hint, fetched_at):
+        return hint, "hint"
+    return None, ""
+
+
+def modified_at(page: Page, fetched_at: datetime) -> tuple[PublishedAt | None, str]:
+    for raw, source in _modified_candidates(page):
+        value = parse_date(raw, fetched_at)
+        if value is not None:
+            return value, source
+    return None, ""
+
+
+def parse_date(raw: str, fetched_at: datetime) -> PublishedAt | None:
+    """A datetime (aware) or a date from ``raw``; None when unparsable or after the fetch."""
+    value = _parse(raw.strip())
+    if value is None or _after(value, fetched_at):
+        return None
+    day = value.date() if isinstance(value, datetime) else value
+    return value if day >= _EARLIEST else None
+
+
+def _parse(raw: str) -> PublishedAt | None:
+    if not raw or len(raw) > 64:
+        return None
+    if _TIMESTAMP.match(raw):
+        seconds = int(raw[:10])
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        try:
+            value = dateutil_parser.parse(raw, default=datetime(1, 1, 1))  # noqa: DTZ001
+        except (ValueError, OverflowError, TypeError):
+            return None
+        if value.year == 1:
+            return None
+    if value.tzinfo is None:
+        return value.date()
+    return value
+
+
+def _after(value: PublishedAt, fetched_at: datetime) -> bool:
+    if isinstance(value, datetime):
+        return value > fetched_at
+    return value > (fetched_at + _DAY_SLACK).date()
+
+
+def _published_candidates(page: Page) -> Iterator[tuple[str, str]]:
+    for obj in article_objects(page):
+        for key in ("datePublished", "dateCreated", "uploadDate"):
+            value = as_text(obj.get(key))
+            if value:
+                yield value, f"json-ld:{key}"
+    yield from _meta_candidates(page, _PUBLISHED_META)
+    yield from _time_elements(page, "datePublished", any_time=True)
+    if page.url:
+        match = _URL_DATE.search(page.url)
+        if match:
+            yield "-".join(match.groups()), "url"
+
+
+def _modified_candidates(page: Page) -> Iterator[tuple[str, str]]:
+    for obj in article_objects(page):
+        value = as_text(obj.get("dateModified"))
+        if value:
+            yield value, "json-ld:dateModified"
+    yield from _meta_candidates(page, _MODIFIED_META)
+    yield from _time_elements(page, "dateModified", any_time=False)
+
+
+def _meta_candidates(page: Page, keys: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    for key in keys:
+        for value in page.meta.get(key, ()):
+            yield value, f"meta:{key}"
+
+
+def _time_elements(page: Page, itemprop: str, *, any_time: bool) -> Iterator[tuple[str, str]]:
+    selector = f'[itemprop="{itemprop}" i][datetime]'
+    for node in page.tree.css(f"{selector}, time[datetime]" if any_time else selector):
+        value = node.attributes.get("datetime")
+        if value:
+            yield value, "time"

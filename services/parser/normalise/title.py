@@ -1,0 +1,79 @@
+"""The headline: og:title, JSON-LD headline, the h1, or ``<title>`` without the site name."""
+
+from __future__ import annotations
+
+import re
+
+from .document import Page
+from .jsonld import article_objects, first_string
+from .text import clean_inline
+
+# "Headline | Site", "Headline - Site", "Site: Headline"...
+_SEPARATORS = re.compile(r"\s+[|\-–—·•»:/]\s+|\s+::\s+")
+
+
+def extract_title(page: Page, site: str | None, hint: str | None) -> tuple[str | None, str]:
+    """The headline and its source; ``hint`` (from the feed or dump) when the page has none."""
+    h1 = _first_h1(page)
+    for value, source in _candidates(page):
+        title = strip_site_name(value, site)
+        if title:
+            if h1 and _same_words(h1, title) and len(h1) >= len(title):
+                return h1, source
+            return title, source
+    if h1:
+        return h1, "h1"
+    if hint and clean_inline(hint):
+        return clean_inline(hint), "hint"
+    return None, ""
+
+
+def strip_site_name(title: str, site: str | None) -> str:
+    """``title`` without a leading or trailing site name (or any short trailing segment)."""
+    parts = _SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    if site:
+        key = _key(site)
+        kept = [p for p in parts if _key(p) != key]
+        if kept and len(kept) < len(parts):
+            return _rejoin(title, kept)
+    # Without a known site name, only a short last segment is taken for one.
+    if len(parts[-1].split()) <= 4 and len(" ".join(parts[:-1]).split()) >= 3:
+        return _rejoin(title, parts[:-1])
+    return title
+
+
+def _candidates(page: Page) -> list[tuple[str, str]]:
+    found = []
+    og = page.first_meta("og:title", "twitter:title")
+    if og:
+        found.append((og[1], og[0]))
+    headline = first_string(article_objects(page), "headline")
+    if headline:
+        found.append((headline, "json-ld:headline"))
+    node = page.tree.css_first("title")
+    if node is not None:
+        found.append((clean_inline(node.text()), "title"))
+    return found
+
+
+def _first_h1(page: Page) -> str | None:
+    node = page.tree.css_first("h1")
+    text = clean_inline(node.text()) if node is not None else ""
+    return text or None
+
+
+def _rejoin(title: str, parts: list[str]) -> str:
+    """Rejoin kept segments with the separator the title itself used between them."""
+    start = title.find(parts[0])
+    end = title.find(parts[-1], start) + len(parts[-1])
+    return title[start:end].strip() if start >= 0 and end > start else " ".join(parts)
+
+
+def _key(value: str) -> str:
+    return re.sub(r"\W+", " ", value.lower()).strip()
+
+
+def _same_words(a: str, b: str) -> bool:
+    return _key(a) == _key(b)
