@@ -17,7 +17,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class KafkaSettings(BaseSettings):
     """``REGWIRE_KAFKA_*``; ``KAFKA_BOOTSTRAP_SERVERS`` is honoured as well."""
 
-    model_config = SettingsConfigDict(env_prefix="REGWIRE_KAFKA_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="REGWIRE_KAFKA_", extra="ignore", populate_by_name=True
+    )
 
     bootstrap_servers: str = Field(
         default="127.0.0.1:9092",
@@ -106,18 +108,35 @@ class TopicSettings(BaseSettings):
         return main + [self.dlq(t) for t in main]
 
 
+def _shared(name: str) -> AliasChoices:
+    """Shared settings keep one variable name (``REGWIRE_<NAME>``) in every service,
+    whatever the service's own prefix is."""
+    return AliasChoices(f"REGWIRE_{name.upper()}", name)
+
+
 class ServiceSettings(BaseSettings):
-    """What every service has: logging, the HTTP port, the shutdown grace period."""
+    """What every service has: logging, the HTTP host, shutdown and health timings."""
 
-    model_config = SettingsConfigDict(env_prefix="REGWIRE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="REGWIRE_", extra="ignore", populate_by_name=True)
 
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    log_format: Literal["auto", "json", "console"] = "auto"
-    http_host: str = "127.0.0.1"
-    shutdown_grace_seconds: float = Field(default=25.0, gt=0)
-    stall_seconds: float = Field(
-        default=120.0, gt=0, description="a loop with work and no progress this long is unhealthy"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", validation_alias=_shared("log_level")
     )
-    readiness_timeout_seconds: float = Field(default=3.0, gt=0)
+    log_format: Literal["auto", "json", "console"] = Field(
+        default="auto", validation_alias=_shared("log_format")
+    )
+    http_host: str = Field(default="127.0.0.1", validation_alias=_shared("http_host"))
+    shutdown_grace_seconds: float = Field(
+        default=25.0, gt=0, validation_alias=_shared("shutdown_grace_seconds")
+    )
+    stall_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        validation_alias=_shared("stall_seconds"),
+        description="a loop with work and no progress this long is unhealthy",
+    )
+    readiness_timeout_seconds: float = Field(
+        default=3.0, gt=0, validation_alias=_shared("readiness_timeout_seconds")
+    )
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     topics: TopicSettings = Field(default_factory=TopicSettings)

@@ -1,0 +1,1 @@
+"""Quality measurements: extraction (extraction.py) and, elsewhere, events."""
