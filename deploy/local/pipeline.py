@@ -14,12 +14,11 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,11 +114,8 @@ class ServiceProcess:
 
     def status(self, path: str, timeout: float = 2.0) -> int:
         try:
-            with urllib.request.urlopen(self.url(path), timeout=timeout) as response:
-                return int(response.status)
-        except urllib.error.HTTPError as exc:
-            return int(exc.code)
-        except (urllib.error.URLError, OSError):
+            return httpx.get(self.url(path), timeout=timeout).status_code
+        except httpx.HTTPError:
             return 0
 
     def wait_ready(self, timeout: float = 60.0) -> float:
@@ -135,9 +131,8 @@ class ServiceProcess:
     def metrics(self) -> dict[str, float]:
         """Samples summed over labels, by sample name (``regwire_x_total`` -> value)."""
         try:
-            with urllib.request.urlopen(self.url("/metrics"), timeout=5) as response:
-                text = response.read().decode()
-        except (urllib.error.URLError, OSError):
+            text = httpx.get(self.url("/metrics"), timeout=5).text
+        except httpx.HTTPError:
             return {}
         totals: dict[str, float] = {}
         for family in text_string_to_metric_families(text):
