@@ -1,4 +1,8 @@
-"""Write ``schemas/json/*.schema.json`` from the models: ``python -m schemas.generate``."""
+"""Write the generated contracts from the models: ``python -m schemas.generate``.
+
+``schemas/json/*.schema.json`` (one JSON Schema per topic payload) and
+``schemas/asyncapi.yaml`` (every topic, key, header and payload, for subscribers).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from schemas import asyncapi
 from schemas.models import Article, RawArticle, RegulatoryEvent
 
 JSON_DIR = Path(__file__).parent / "json"
@@ -26,6 +31,7 @@ def rendered() -> dict[Path, str]:
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"https://regwire.dev/schemas/{name}.v1.schema.json"
         out[JSON_DIR / f"{name}.schema.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    out[asyncapi.ASYNCAPI_PATH] = asyncapi.render()
     return out
 
 

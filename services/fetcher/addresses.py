@@ -126,7 +126,9 @@ class AddressPolicy:
         candidates = [ip]
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
             candidates.append(ip.ipv4_mapped)
-        return any(c in net for c in candidates for net in self._networks if c.version == net.version)
+        return any(
+            c in net for c in candidates for net in self._networks if c.version == net.version
+        )
 
     def refusal(self, address: str | IPAddress) -> str | None:
         ip = address if not isinstance(address, str) else literal_address(address)

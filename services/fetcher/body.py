@@ -56,14 +56,15 @@ class BoundedInflater:
         return out
 
     def _inflate(self, data: bytes) -> bytes:
-        assert self._decoder is not None
         pieces = []
         while data:
+            decoder = self._decoder
+            assert decoder is not None
             remaining = self._cap - self._produced
-            pieces.append(self._count(self._decoder.decompress(data, remaining + 1)))
-            if self._decoder.unconsumed_tail:
+            pieces.append(self._count(decoder.decompress(data, remaining + 1)))
+            if decoder.unconsumed_tail:
                 raise BodyTooLarge(f"decoded body exceeds {self._cap} bytes")
-            data = self._decoder.unused_data if self._decoder.eof else b""
+            data = decoder.unused_data if decoder.eof else b""
             if data:  # a further gzip member follows the first one
                 self._decoder = self._new_decoder()
         return b"".join(pieces)

@@ -15,7 +15,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
     >>> parse_retry_after("120")
     120.0
-    >>> parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", datetime(2015, 10, 21, 7, 27, tzinfo=UTC))
+    >>> now = datetime(2015, 10, 21, 7, 27, tzinfo=UTC)
+    >>> parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now)
     60.0
     >>> parse_retry_after("soon") is None
     True
@@ -34,13 +35,12 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def backoff_delay(
-    attempt: int, base: float, cap: float, rng: random.Random | None = None
-) -> float:
+def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
     """Exponential backoff with "equal jitter": half fixed, half random, never above ``cap``.
 
     >>> 0.5 <= backoff_delay(1, 0.5, 30, random.Random(1)) <= 1.0
     True
     """
-    ceiling = min(cap, base * 2**attempt)
-    return ceiling / 2 + (rng or random).uniform(0, ceiling / 2)
+    ceiling = min(cap, base * 2.0**attempt)
+    jitter: float = (rng or random).uniform(0, ceiling / 2)
+    return ceiling / 2 + jitter

@@ -24,6 +24,9 @@ class SinkSettings(ServiceSettings):
     batch_max_wait_seconds: float = Field(
         default=0.2, ge=0, description="how long a started batch waits to fill up"
     )
+    retry_max_backoff_seconds: float = Field(
+        default=30.0, gt=0, description="longest wait between attempts at a failed batch"
+    )
     migrate_on_start: bool = Field(default=True, description="run the Alembic migrations first")
     api: bool = Field(default=True, description="serve GET /events on the HTTP port")
     store_articles: bool = Field(default=True, description="consume news.articles.v1 as well")

@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -21,8 +22,10 @@ _TOKEN = re.compile(r"\d+|[a-zA-Z]+")
 _PRE_ALIASES = {"alpha": "a", "beta": "b", "c": "rc", "pre": "rc", "preview": "rc"}
 _POST = {"post", "rev", "r"}
 _WIDTH = 10
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
+@functools.lru_cache(maxsize=1024)  # a handful of versions are live at any time
 def version_key(version: str) -> str:
     """A string that sorts extractor versions the way people read them.
 
@@ -52,11 +55,12 @@ def _pad(token: str) -> str:
     return f"{int(token):0{_WIDTH}d}" if token.isdigit() else token
 
 
+@functools.lru_cache(maxsize=8192)
 def date_period(value: str) -> tuple[date, date]:
     """First and last day of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ValueError if invalid."""
-    parts = value.strip().split("-")
-    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+    if not _DATE.match(value.strip()):
         raise ValueError(f"not a YYYY[-MM[-DD]] date: {value!r}")
+    parts = value.strip().split("-")
     year = int(parts[0])
     if len(parts) == 1:
         return date(year, 1, 1), date(year, 12, 31)

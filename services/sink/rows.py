@@ -33,6 +33,7 @@ def iso(value: date | datetime | None) -> str | None:
 
 
 def article_row(article: Article, seen: datetime, now: datetime) -> Row:
+    body = article.model_dump_json()
     return _clean(
         {
             "article_id": article.article_id,
@@ -48,11 +49,12 @@ def article_row(article: Article, seen: datetime, now: datetime) -> Row:
             "extractor_name": article.extractor.name,
             "extractor_version": article.extractor.version,
             "extractor_key": version_key(article.extractor.version),
-            "body": article.model_dump_json(),
+            "body": body,
             "first_seen": seen,
             "last_seen": seen,
             "updated_at": now,
-        }
+        },
+        _has_nul(body),
     )
 
 
@@ -61,6 +63,8 @@ def event_rows(event: RegulatoryEvent, seen: datetime, now: datetime) -> EventRo
     start, end = date_period(event.event_date)
     key = version_key(event.extractor.version)
     primary = event.sources[0]
+    body = event.model_dump_json()
+    dirty = _has_nul(body)
     row = {
         "event_id": event.event_id,
         "event_type": event.event_type.value,
@@ -81,7 +85,7 @@ def event_rows(event: RegulatoryEvent, seen: datetime, now: datetime) -> EventRo
         "extractor_version": event.extractor.version,
         "extractor_key": key,
         "primary_article_id": primary.article_id,
-        "body": event.model_dump_json(),
+        "body": body,
         "first_seen": seen,
         "last_seen": seen,
         "updated_at": now,
@@ -102,7 +106,8 @@ def event_rows(event: RegulatoryEvent, seen: datetime, now: datetime) -> EventRo
                 "extractor_key": key,
                 "first_seen": seen,
                 "last_seen": seen,
-            }
+            },
+            dirty,
         )
         for i, src in enumerate(_unique_sources(event))
     ]
@@ -110,7 +115,7 @@ def event_rows(event: RegulatoryEvent, seen: datetime, now: datetime) -> EventRo
         {"event_id": event.event_id, "subject_key": s}
         for s in sorted({strip_nul(fold(s)) for s in event.subjects if s.strip()})
     ]
-    return EventRows(_clean(row), sources, subjects)
+    return EventRows(_clean(row, dirty), sources, subjects)
 
 
 def _unique_sources(event: RegulatoryEvent) -> list[Any]:
@@ -123,5 +128,13 @@ def _unique_sources(event: RegulatoryEvent) -> list[Any]:
     return out
 
 
-def _clean(row: Row) -> Row:
+def _has_nul(body: str) -> bool:
+    # Every string field is inside the JSON body too, where a NUL is written "\u0000":
+    # when the body has none, no field has one (the common case, checked once).
+    return "\\u0000" in body
+
+
+def _clean(row: Row, dirty: bool = True) -> Row:
+    if not dirty:
+        return row
     return {k: strip_nul(v) if isinstance(v, str) else v for k, v in row.items()}

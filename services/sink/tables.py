@@ -108,7 +108,6 @@ events = sa.Table(
     sa.Index(None, "event_type", "date_start"),
     sa.Index(None, "authority_key"),
     sa.Index(None, "authority_id"),
-    sa.Index(None, "last_seen"),
 )
 
 event_sources = sa.Table(

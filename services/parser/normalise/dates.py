@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from dateutil import parser as dateutil_parser
 
+from .datetext import find_date
 from .document import Page
 from .jsonld import article_objects, as_text
 
@@ -31,6 +32,16 @@ _MODIFIED_META = (
     "article:modified_time", "og:updated_time", "datemodified", "article.updated",
     "dcterms.modified", "last-modified", "lastmod", "dc.date.modified", "modified_time",
 )  # fmt: skip
+# Any other meta tag that names a publication date ("article:published:time"...).
+_PUBLISHED_KEY = re.compile(r"publish|pubdate|issued|created|(?:^|[.:_-])date(?:$|[.:_-])")
+_NOT_PUBLISHED_KEY = re.compile(r"modif|updat|expir|read|birth|valid|event|start|end")
+# Elements whose text is a date, best first: "published", then any date, then "updated".
+_DATE_ELEMENTS = (
+    '[class*="publish" i], [class*="posted" i], [class*="date" i], [id*="date" i], '
+    '[class*="time" i], time, [itemprop*="date" i]'
+)
+_NOT_PUBLICATION = re.compile(r"weather|today|current|clock|update|modif|event|reading", re.I)
+_MAX_DATE_TEXT = 120
 _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_.]|$)"
 )
@@ -100,11 +111,13 @@ def _published_candidates(page: Page) -> Iterator[tuple[str, str]]:
             if value:
                 yield value, f"json-ld:{key}"
     yield from _meta_candidates(page, _PUBLISHED_META)
+    yield from _other_meta(page)
     yield from _time_elements(page, "datePublished", any_time=True)
     if page.url:
         match = _URL_DATE.search(page.url)
         if match:
             yield "-".join(match.groups()), "url"
+    yield from _written_dates(page)
 
 
 def _modified_candidates(page: Page) -> Iterator[tuple[str, str]]:
@@ -120,6 +133,35 @@ def _meta_candidates(page: Page, keys: tuple[str, ...]) -> Iterator[tuple[str, s
     for key in keys:
         for value in page.meta.get(key, ()):
             yield value, f"meta:{key}"
+
+
+def _other_meta(page: Page) -> Iterator[tuple[str, str]]:
+    for key, values in page.meta.items():
+        if _PUBLISHED_KEY.search(key) and not _NOT_PUBLISHED_KEY.search(key):
+            for value in values:
+                yield value, f"meta:{key}"
+
+
+def _written_dates(page: Page) -> Iterator[tuple[str, str]]:
+    """Dates in the text of date-like elements, as ISO strings (day precision)."""
+    lang = (page.html_lang or "").lower()
+    month_first = lang in ("en-us", "en")
+    later = []
+    for node in page.tree.css(_DATE_ELEMENTS):
+        attrs = node.attributes
+        label = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        text = node.text()
+        if len(text) > _MAX_DATE_TEXT:
+            continue
+        day = find_date(text, month_first=month_first)
+        if day is None:
+            continue
+        if _NOT_PUBLICATION.search(label):
+            later.append(day)
+        else:
+            yield day.isoformat(), "text"
+    for day in later:
+        yield day.isoformat(), "text"
 
 
 def _time_elements(page: Page, itemprop: str, *, any_time: bool) -> Iterator[tuple[str, str]]:

@@ -19,20 +19,41 @@ _MAX_JSONLD_OBJECTS = 500
 _MAX_JSONLD_CHARS = 2_000_000
 
 
+# Paragraph-like elements, the main text's candidates (maintext.py); one inside a link is
+# a teaser, not text.
+PARAGRAPHS = ":is(p, pre, td, dd, blockquote, br):not(a *)"
+# Everything the field functions read from the markup, found in one pass over the tree.
+_FACTS = (
+    'meta[content], script[type="application/ld+json" i], link[rel][href], title, h1, '
+    f"html[lang], {PARAGRAPHS}"
+)
+_FACT_TAGS = frozenset({"meta", "script", "link", "title", "h1", "html"})
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One parsed document. ``meta`` maps a lowercased name/property/itemprop to its values."""
+    """One parsed document and the facts every field function reads.
+
+    ``meta`` maps a lowercased name/property/itemprop to its values (as written:
+    ``first_meta`` cleans them), ``links`` a lowercased rel to hrefs, ``paragraphs`` the
+    main text's candidates, all in document order.
+    """
 
     tree: LexborHTMLParser
     url: str | None
     meta: Mapping[str, list[str]]
     jsonld: list[JsonObject]
+    links: Mapping[str, list[str]]
+    title: str | None
+    h1: list[str]
     html_lang: str | None
+    paragraphs: list[LexborNode]
 
     def first_meta(self, *keys: str) -> tuple[str, str] | None:
         """The first non-empty value among ``keys`` (in order of preference), with its key."""
         for key in keys:
             for value in self.meta.get(key, ()):
+                value = clean_inline(value)
                 if value:
                     return key, value
         return None
@@ -40,34 +61,60 @@ class Page:
 
 def parse_page(html: str, url: str | None) -> Page:
     tree = LexborHTMLParser(guard_html(html))
-    root = tree.root
-    lang = root.attributes.get("lang") if root is not None and root.tag == "html" else None
+    facts = _Facts()
+    for node in tree.css(_FACTS):
+        if node.tag in _FACT_TAGS:
+            facts.add(node)
+        else:
+            facts.paragraphs.append(node)
     return Page(
         tree=tree,
         url=url,
-        meta=_meta_tags(tree),
-        jsonld=list(_jsonld_objects(tree)),
-        html_lang=lang,
+        meta=facts.meta,
+        jsonld=facts.jsonld,
+        links=facts.links,
+        title=facts.title,
+        h1=facts.h1,
+        html_lang=facts.lang,
+        paragraphs=facts.paragraphs,
     )
 
 
-def _meta_tags(tree: LexborHTMLParser) -> dict[str, list[str]]:
-    meta: dict[str, list[str]] = {}
-    for node in tree.css("meta[content]"):
-        attrs = node.attributes
-        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
-        content = attrs.get("content")
-        if key and content:
-            meta.setdefault(key.strip().lower(), []).append(clean_inline(content))
-    return meta
+class _Facts:
+    """Collects meta tags, JSON-LD objects, <link>s, <title>, <h1>s and <html lang>."""
 
+    def __init__(self) -> None:
+        self.meta: dict[str, list[str]] = {}
+        self.jsonld: list[JsonObject] = []
+        self.links: dict[str, list[str]] = {}
+        self.title: str | None = None
+        self.h1: list[str] = []
+        self.lang: str | None = None
+        self.paragraphs: list[LexborNode] = []
 
-def _jsonld_objects(tree: LexborHTMLParser) -> Iterator[JsonObject]:
-    """Every JSON object with an ``@type`` in the page's JSON-LD, @graph members included."""
-    for script in tree.css('script[type="application/ld+json" i]'):
-        data = _load_json(script)
-        if data is not None:
-            yield from _typed_objects(data)
+    def add(self, node: LexborNode) -> None:
+        tag = node.tag
+        if tag == "meta":
+            attrs = node.attributes
+            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+            content = attrs.get("content")
+            if key and content:
+                self.meta.setdefault(key.strip().lower(), []).append(content)
+        elif tag == "script":
+            data = _load_json(node)
+            if data is not None:
+                self.jsonld.extend(_typed_objects(data))
+        elif tag == "link":
+            attrs = node.attributes
+            for rel in (attrs.get("rel") or "").lower().split():
+                self.links.setdefault(rel, []).append(attrs.get("href") or "")
+        elif tag == "title":
+            if self.title is None:  # an <svg> may hold a <title> of its own, later
+                self.title = clean_inline(node.text()) or None
+        elif tag == "h1":
+            self.h1.append(clean_inline(node.text()))
+        elif tag == "html":
+            self.lang = node.attributes.get("lang")
 
 
 def _load_json(script: LexborNode) -> Any:

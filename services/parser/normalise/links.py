@@ -17,6 +17,10 @@ def absolute_url(href: str, base: str | None) -> str | None:
     href = href.strip()
     if not href or href.lower().startswith(_SKIPPED_SCHEMES):
         return None
+    if href.startswith(("https://", "http://")) and " " not in href:
+        # Already absolute: the common case, and urljoin is slow.
+        url = href.split("#", 1)[0]
+        return url if len(url) > url.index("//") + 2 else None
     try:
         url = urljoin(base, href) if base else href
         parts = urlsplit(url)

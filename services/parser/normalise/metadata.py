@@ -12,8 +12,8 @@ _NONE: Found = (None, None)
 
 def canonical_url(page: Page) -> Found:
     """``<link rel=canonical>``, else og:url, resolved against the fetched URL."""
-    for node in page.tree.css('link[rel~="canonical" i][href]'):
-        url = absolute_url(node.attributes.get("href") or "", page.url)
+    for href in page.links.get("canonical", ()):
+        url = absolute_url(href, page.url)
         if url:
             return url, "link:canonical"
     found = page.first_meta("og:url")

@@ -14,10 +14,12 @@ import unicodedata
 _LITERAL_ESCAPES = re.compile(r"\\r\\n|\\[rnt]")
 # Only entities with their semicolon: "R&D" or "&copy 2024" stay as written.
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# Invisible characters that split words for a tokenizer but mean nothing:
-# soft hyphen, zero-width space, word joiner, BOM, C0/C1 controls except tab/newline.
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_WHITESPACE = re.compile(r"\s+")
+# Characters that split words for a tokenizer but mean nothing: soft hyphen, zero-width
+# space, word joiner, BOM, C0/C1 controls (tab, newline and our separator aside) and the
+# private-use glyphs of icon fonts.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1d\x1f\x7f-\x9f\ue000-\uf8ff]")
+# Joins paragraphs while they are cleaned in one pass; whitespace to str.split().
+_SEPARATOR = "\x1e"
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
@@ -27,21 +29,14 @@ def clean_inline(value: str) -> str:
     >>> clean_inline("Hong&nbsp;Kong\\\\r\\\\n  lawmaker ")
     'Hong Kong lawmaker'
     """
-    if "\\" in value:
-        value = _LITERAL_ESCAPES.sub(" ", value)
-    if "&" in value:
-        value = _ENTITY.sub(_unescape_match, value)
-    value = _INVISIBLE.sub("", value)
-    value = _WHITESPACE.sub(" ", value).strip()
-    if not value.isascii():
-        value = unicodedata.normalize("NFC", value)
-    return value
+    return " ".join(_decode(value).split())
 
 
 def join_paragraphs(paragraphs: list[str]) -> str:
     """Paragraphs as ``Article.text`` holds them: cleaned, non-empty, a blank line apart."""
-    cleaned = (clean_inline(p) for p in paragraphs)
-    return "\n\n".join(p for p in cleaned if p)
+    text = _decode(_SEPARATOR.join(paragraphs))
+    cleaned = (" ".join(part.split()) for part in text.split(_SEPARATOR))
+    return "\n\n".join(part for part in cleaned if part)
 
 
 def split_plain_text(value: str) -> list[str]:
@@ -55,6 +50,17 @@ def split_plain_text(value: str) -> list[str]:
     if _BLANK_LINE.search(value):
         return _BLANK_LINE.split(value)
     return value.split("\n")
+
+
+def _decode(value: str) -> str:
+    if "\\" in value:
+        value = _LITERAL_ESCAPES.sub(" ", value)
+    if "&" in value:
+        value = _ENTITY.sub(_unescape_match, value)
+    value = _INVISIBLE.sub("", value)
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value)
+    return value
 
 
 def _unescape_match(match: re.Match[str]) -> str:

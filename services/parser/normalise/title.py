@@ -52,16 +52,13 @@ def _candidates(page: Page) -> list[tuple[str, str]]:
     headline = first_string(article_objects(page), "headline")
     if headline:
         found.append((headline, "json-ld:headline"))
-    node = page.tree.css_first("title")
-    if node is not None:
-        found.append((clean_inline(node.text()), "title"))
+    if page.title:
+        found.append((page.title, "title"))
     return found
 
 
 def _first_h1(page: Page) -> str | None:
-    node = page.tree.css_first("h1")
-    text = clean_inline(node.text()) if node is not None else ""
-    return text or None
+    return next((h1 for h1 in page.h1 if h1), None)
 
 
 def _rejoin(title: str, parts: list[str]) -> str:

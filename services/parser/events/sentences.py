@@ -1,0 +1,79 @@
+"""Sentence splitting that keeps character offsets into the original text.
+
+News text is full of periods that end nothing: "U.S.", "Inc.", "Jan. 5", "No. 1:21-cv",
+"Owen E.H. Meyer". A candidate boundary is a ., ! or ? (with closing quotes) followed by
+whitespace and an upper-case letter, digit or opening quote; it is rejected when the
+token before it is a known abbreviation or a single initial. Blank lines and line breaks
+always end a sentence.
+
+>>> text = "The U.S. SEC sued Acme Inc. on Jan. 5. It settled."
+>>> [text[s.start:s.end] for s in split_sentences(text)]
+['The U.S. SEC sued Acme Inc. on Jan. 5.', 'It settled.']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .resources import lexicon
+
+_BOUNDARY = re.compile(r"""[.!?]+["”’')\]]*(?=\s+["“‘(\[]?[A-Z0-9$€£])|\n\s*""")
+_TOKEN_BEFORE = re.compile(r"([\w.'’-]+)$")
+# After "U.S." these words start a new sentence; anything else continues it.
+_STARTERS = frozenset(
+    "The A An In On This That These It He She They We But However Meanwhile According "
+    "Its Their His Her Separately Previously Also Earlier Later".split()
+)
+_WORD_AFTER = re.compile(r"\s+[\"“‘(]?([A-Za-z]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    return frozenset(a.rstrip(".") for a in lexicon().abbreviations)
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    m = _TOKEN_BEFORE.search(text, max(0, dot - 20), dot)
+    if m is None:
+        return False
+    token = m.group(1).lstrip("(\"'“‘")
+    if not token:
+        return False
+    bare = token.rstrip(".")
+    if len(bare) == 1 and bare.isupper():
+        return True  # an initial: "Paul S. Atkins"
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", bare):
+        # dotted capitals ("U.S", "E.H"): a sentence ends only before a clear starter
+        after = _WORD_AFTER.match(text, dot + 1)
+        return not (after and after.group(1) in _STARTERS)
+    return bare in _abbreviations()
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences as (start, end) offsets, whitespace trimmed, in order."""
+    out: list[Sentence] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(0)[0] == "." and _is_abbreviation(text, m.start()):
+            continue
+        _append(text, start, m.end(), out)
+        start = m.end()
+    _append(text, start, len(text), out)
+    return out
+
+
+def _append(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end))

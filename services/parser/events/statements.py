@@ -1,0 +1,331 @@
+"""official_statement: an official's (or a regulator's) own words, warnings and letters.
+
+A statement needs a speaker who speaks for an authority: a title the registry knows
+("Senator", "SEC Chairman", "a Hong Kong lawmaker", "member of the Legislative Council"),
+a person named that way earlier in the article ("Lummis said"), or the authority itself
+("The SFC warns that", "police stated"). Former officials, analysts and firms speak for
+no one. In a regulator's own release, the quotes that decorate the act are not events;
+its warnings, alerts, letters and MOUs are.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from schemas.models import DatePrecision, EventType
+
+from .authorities import Authority, Registry
+from .candidates import Candidate, CandidateBuilder, GenericActors
+from .context import ArticleContext
+from .dates import EventDate
+from .modality import Modality, is_question
+from .resources import Lexicon
+from .sentences import Sentence
+from .subjects import SubjectExtractor
+from .trie import trie_regex
+
+_FORMER = re.compile(r"(?:\b[Ff]ormer|\b[Ee]x-|\b[Ee]x)\s*(?:[\w.]+\s+){0,2}$")
+_NAME_AFTER = re.compile(
+    r"\s+((?:[A-Z][\w’'\-]*\.?\s+){0,3}[A-Z][\w’'\-]+)"
+    r"(?:(?:,\s+|\s+and\s+)((?:[A-Z][\w’'\-]*\.?\s+){0,3}[A-Z][\w’'\-]+))?"
+)
+_NAME_BEFORE = re.compile(
+    r"((?:[A-Z][\w’'\-]*\.?\s+){0,3}[A-Z][\w’'\-]+),\s+(?:a|an|the)?\s*(?:[a-z][\w\-]*\s+){0,2}$"
+)
+_GAP_POSSESSIVE = re.compile(r"^(?:’s|'s)(?:\s+(?:[A-Z][\w\-]*|of|and|for|the))*")
+_GAP_APPOSITIVE = re.compile(r"^\s*(?:\([^)]{1,12}\)\s*)?,[^,;]{1,120},")
+_GAP_WORDS = re.compile(r"^[\s,]*(?:(?!the\b|a\b|an\b|which\b)[a-z][\w\-]*,?\s+){0,6}$")
+_PRESENT = re.compile(r"\s+(?:also\s+)?(?!has\b|is\b|was\b)[a-z]+s\b")
+_PAIR = re.compile(r"\s+(?:and|&)\s+$")
+_JOINT = re.compile(r"(?:\s+\([A-Z]{2,6}\))?\s+(?:and|&)\s+(?:the\s+)?")
+_POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
+_NEGATED = re.compile(r"(?:\bnot|n't|\bnever|declined\s+to|refused\s+to)\s+(?:\w+\s+)?$")
+_REPORTING = frozenset("announced announces said says stated states confirmed revealed noted told".split())
+_SPEAKING_KINDS = frozenset(
+    "regulator central_bank ministry government legislature chamber committee law_enforcement "
+    "prosecutor executive international".split()
+)
+_LEGISLATOR_TITLES = frozenset("lawmaker lawmakers legislator legislators".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Official:
+    name: str | None
+    authority: Authority
+
+
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    start: int
+    end: int
+    official: Official | None  # None: a former official or a non-official
+    key: str
+    priority: int
+
+
+def _is_subject(text: str, ref_end: int, verb: int) -> bool:
+    """Does a speaker ending at ``ref_end`` plausibly govern the verb at ``verb``?
+
+    Allowed between them: a possessive office ("’s Office of Investor Education"), an
+    appositive (", a member of the Legislative Council,") and a few lower-case words
+    ("has", "also", "wishes to"); not another noun phrase ("the report noted").
+    """
+    gap = text[ref_end:verb]
+    gap = _GAP_POSSESSIVE.sub("", gap, count=1)
+    gap = _GAP_APPOSITIVE.sub("", gap, count=1)
+    return _GAP_WORDS.match(gap + " ") is not None
+
+
+def _first_of_pair(text: str, refs: list[_Ref], speaker: _Ref) -> _Ref:
+    """ "Warren and Blumenthal stated": the pair is keyed by its first name."""
+    for r in refs:
+        if r.end <= speaker.start and r.official and _PAIR.fullmatch(text, r.end, speaker.start):
+            return r
+    return speaker
+
+
+class StatementFinder:
+    def __init__(
+        self,
+        registry: Registry,
+        lex: Lexicon,
+        modality: Modality,
+        subjects: SubjectExtractor,
+        generic: GenericActors,
+    ) -> None:
+        self._modality = modality
+        self._subjects = subjects
+        self._generic = generic
+        self._remark = re.compile(lex.remark_verbs)
+        self._publication = re.compile(lex.publication_verbs)
+        self._topic = re.compile(lex.statement_topics, re.IGNORECASE)
+        self._topic_weak = re.compile(lex.statement_topics_weak, re.IGNORECASE)
+        self._members: dict[str, list[Authority]] = {}
+        for auth in registry.with_members():
+            for title in auth.members:
+                self._members.setdefault(title, []).append(auth)
+        self._stop = lex.name_stopwords
+        titles = set(self._members) | set(lex.official_titles)
+        self._titles = re.compile(trie_regex(titles))
+        self._generic_titles = frozenset(lex.official_titles)
+
+    def find_all(
+        self, ctx: ArticleContext, acts: dict[int, list[Candidate]]
+    ) -> list[Candidate]:
+        """Statement candidates of an article, at most one per sentence, in order.
+
+        ``acts`` maps a sentence start to the acts found in that sentence.
+        """
+        text = ctx.text
+        verbs: dict[int, list[tuple[re.Match[str], int]]] = {}
+        found = [(m, 3) for m in self._publication.finditer(text)]
+        if ctx.issuer is None:
+            found += [(m, 0) for m in self._remark.finditer(text)]
+        if not found:
+            return []
+        starts = [s.start for s in ctx.sentences]
+        for m, bonus in found:
+            i = bisect_right(starts, m.start()) - 1
+            if i >= 0:
+                verbs.setdefault(i, []).append((m, bonus))
+        officials: dict[str, Official | None] = {}
+        titles: dict[int, list[_Ref]] = {}
+        for m in self._titles.finditer(text):
+            i = bisect_right(starts, m.start()) - 1
+            if i >= 0:
+                titles.setdefault(i, []).extend(
+                    self._title_refs(ctx, ctx.sentences[i], m, officials)
+                )
+        surnames = re.compile(trie_regex(officials)) if officials else None
+        out: list[Candidate] = []
+        for i in sorted(verbs):
+            sent = ctx.sentences[i]
+            if is_question(text[sent.start : sent.end]):
+                continue
+            refs = self._refs(ctx, sent, titles.get(i, []), officials, surnames)
+            for verb, bonus in sorted(verbs[i], key=lambda v: v[0].start()):
+                cand = self._statement(ctx, sent, refs, verb, bonus, acts.get(sent.start, []))
+                if cand is not None:
+                    out.append(cand)
+                    break
+        return out
+
+    # ------------------------------------------------------------------ speakers
+    def _refs(
+        self,
+        ctx: ArticleContext,
+        sent: Sentence,
+        titled: list[_Ref],
+        officials: dict[str, Official | None],
+        surnames: re.Pattern[str] | None,
+    ) -> list[_Ref]:
+        text = ctx.text
+        refs = list(titled)
+        if surnames is not None:
+            for m in surnames.finditer(text, sent.start, sent.end):
+                key = f"person:{m.group(0).casefold()}"
+                refs.append(_Ref(m.start(), m.end(), officials[m.group(0)], key, 2))
+        for a in ctx.authorities_in(sent.start, sent.end):
+            if a.authority.kind in _SPEAKING_KINDS:
+                official = Official(None, a.authority)
+                refs.append(_Ref(a.start, a.end, official, f"auth:{a.authority.id}", 1))
+        for pos, actor in self._generic.find(text, sent.start, sent.end):
+            if actor.release_issuer and ctx.issuer is not None:
+                auth: Authority | None = ctx.issuer
+            else:
+                auth = ctx.dominant(actor.kinds & _SPEAKING_KINDS, None)
+            if auth is not None:
+                refs.append(_Ref(pos, pos + 1, Official(None, auth), f"auth:{auth.id}", 0))
+        refs.sort(key=lambda r: r.start)
+        return refs
+
+    def _title_refs(
+        self,
+        ctx: ArticleContext,
+        sent: Sentence,
+        m: re.Match[str],
+        officials: dict[str, Official | None],
+    ) -> list[_Ref]:
+        text, title = ctx.text, m.group(0)
+        former = _FORMER.search(text, max(sent.start, m.start() - 30), m.start()) is not None
+        authority = self._title_authority(ctx, sent, m)
+        names: list[str] = []
+        after = _NAME_AFTER.match(text, m.end(), sent.end)
+        before = _NAME_BEFORE.search(text, max(sent.start, m.start() - 60), m.start())
+        if after:
+            names = [_POSSESSIVE.sub("", n) for n in after.groups() if n and self._is_name(n)]
+        if not names and before and self._is_name(before.group(1)):
+            names = [before.group(1)]
+        if former or authority is None:
+            for name in names:
+                officials[name.split()[-1]] = None
+            return [_Ref(m.start(), m.end(), None, "none", 0)]
+        official = Official(names[0] if len(names) == 1 else None, authority)
+        for name in names:
+            officials[name.split()[-1]] = Official(name, authority)
+        end = after.end() if after and names else m.end()
+        start = before.start() if (before and names and not after) else m.start()
+        if names:
+            key = f"person:{names[0].split()[-1].casefold()}"
+        elif title in _LEGISLATOR_TITLES:
+            key = f"unnamed:{authority.id}"
+        else:
+            key = f"auth:{authority.id}"
+        return [_Ref(start, end, official, key, 2 if names else 1)]
+
+    def _title_authority(
+        self, ctx: ArticleContext, sent: Sentence, m: re.Match[str]
+    ) -> Authority | None:
+        title = m.group(0)
+        near = [
+            a
+            for a in ctx.authorities_in(max(sent.start, m.start() - 45), min(sent.end, m.end() + 60))
+            if a.authority.kind in _SPEAKING_KINDS
+        ]
+        if near and title in self._generic_titles and title not in _LEGISLATOR_TITLES:
+            return min(near, key=lambda a: abs(a.start - m.start())).authority
+        members = self._members.get(title)
+        if not members:
+            return None
+        if len(members) == 1:
+            return members[0]
+        places = ctx.places_in(max(sent.start, m.start() - 30), m.start())
+        code = places[-1].place.code if places else ctx.dominant_jurisdiction()
+        return next((a for a in members if a.jurisdiction == code), members[0])
+
+    def _about_regulation(self, ctx: ArticleContext, sent: Sentence) -> bool:
+        """The sentence, or one beside it, is about regulation (not the war or rates)."""
+        if self._topic_weak.search(ctx.text, sent.start, sent.end):
+            return True
+        i = ctx.sentences.index(sent)
+        window = ctx.sentences[max(0, i - 1) : i + 2]
+        return any(self._topic.search(ctx.text, s.start, s.end) for s in window)
+
+    @staticmethod
+    def _joint(ctx: ArticleContext, sent: Sentence, speaker: _Ref) -> Authority | None:
+        """ "The SEC and the FSA convened ...": the first of two bodies speaking together."""
+        if not speaker.key.startswith("auth:"):
+            return None
+        for b in ctx.authorities_in(sent.start, speaker.start):
+            if b.authority.id != speaker.key[5:] and _JOINT.fullmatch(
+                ctx.text, b.end, speaker.start
+            ):
+                return b.authority
+        return None
+
+    def _is_name(self, name: str) -> bool:
+        tokens = name.split()
+        return len(tokens) >= 1 and all(t.rstrip(".’'s") not in self._stop for t in tokens)
+
+    # ------------------------------------------------------------------ the statement
+    def _statement(
+        self,
+        ctx: ArticleContext,
+        sent: Sentence,
+        refs: list[_Ref],
+        verb: re.Match[str],
+        bonus: int,
+        acts: list[Candidate],
+    ) -> Candidate | None:
+        text = ctx.text
+        if _NEGATED.search(text, max(sent.start, verb.start() - 25), verb.start()):
+            return None
+        c_start = self._modality.clause_start(text, sent.start, verb.start())
+        before = [
+            r for r in refs
+            if r.end <= verb.start() and r.start >= c_start - 2 and verb.start() - r.end <= 120
+            and _is_subject(text, r.end, verb.start())
+        ]
+        # a named official beats the body named in their title ("Ng, a member of LegCo, said")
+        speaker = max(before, key=lambda r: (r.priority, r.end)) if before else None
+        if speaker is None and verb.group(0).lower().startswith("said"):
+            speaker = next(
+                (r for r in refs if 0 <= r.start - verb.end() <= 40 and r.official), None
+            )
+        if speaker is None or speaker.official is None:
+            return None
+        if bonus == 0 and not self._about_regulation(ctx, sent):
+            return None
+        speaker = _first_of_pair(text, refs, speaker)
+        word = verb.group(0).split()[0].lower()
+        if bonus == 0 and word in _REPORTING and any(a.trigger > verb.start() for a in acts):
+            return None  # "announced that three suspects were arrested": the arrest is the event
+        if bonus == 0 and any(abs(a.trigger - verb.start()) <= 12 for a in acts):
+            return None  # "The SEC today proposed to rescind ...": the verb is its act
+        official = speaker.official
+        auth = official.authority
+        label = auth.name
+        if official.name and auth.display:
+            label = auth.display.format(name=official.name)
+        joint = self._joint(ctx, sent, speaker)
+        if joint is not None:
+            auth, label = joint, f"{joint.name} and {auth.name}"
+        subjects = self._subjects.acts(text, sent.start, sent.end)
+        if not subjects and ctx.main_act and self._subjects.refers_to_act(text, sent.start, sent.end):
+            subjects = [ctx.main_act]
+        if not subjects and official.name:
+            subjects = [official.name]
+        c_end = self._modality.clause_end(text, verb.end(), sent.end)
+        when, explicit = CandidateBuilder._date(ctx, sent, verb.start(), verb.end(), c_start, c_end)
+        if not explicit and auth is ctx.issuer and _PRESENT.match(text, speaker.end):
+            # a regulator's release in the present tense ("The SFC warns") speaks that day
+            when, explicit = EventDate(ctx.published.isoformat(), DatePrecision.DAY), True
+        confidence = 0.5 + 0.1 * speaker.priority + 0.06 * bonus
+        return Candidate(
+            type=EventType.OFFICIAL_STATEMENT,
+            kind="publication" if bonus else "remark",
+            rule_id="statement-publication" if bonus else "statement-remark",
+            sentence=sent,
+            trigger=verb.start(),
+            authority=auth,
+            jurisdiction=auth.jurisdiction,
+            region=auth.region,
+            subjects=subjects,
+            date=when,
+            confidence=min(0.95, confidence + (0.03 if explicit else 0.0)),
+            label=label,
+            speaker=speaker.key,
+            priority=speaker.priority + bonus,
+        )
