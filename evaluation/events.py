@@ -28,7 +28,7 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -213,7 +213,9 @@ def _overlaps(pred: RegulatoryEvent, spans: list[tuple[int, int]], evidence: str
     return bool(words) and len(words & got) / len(words) >= 0.6
 
 
-def match(article: Article, gold: list[dict[str, Any]], preds: list[RegulatoryEvent]) -> list[tuple[int, int]]:
+def match(
+    article: Article, gold: list[dict[str, Any]], preds: list[RegulatoryEvent]
+) -> list[tuple[int, int]]:
     """Maximum bipartite matching of gold events to predictions."""
     spans = [_gold_spans(article.text, str(g["evidence"])) for g in gold]
     edges: dict[int, list[int]] = defaultdict(list)
@@ -252,7 +254,9 @@ def date_correct(gold: dict[str, Any], pred: RegulatoryEvent) -> bool | None:
     if pred.date_precision.value == "unknown":
         return False
     width = {"day": 10, "month": 7, "year": 4}[precision]
-    return len(pred.event_date) >= width and pred.event_date[:width] == str(gold["event_date"])[:width]
+    return (
+        len(pred.event_date) >= width and pred.event_date[:width] == str(gold["event_date"])[:width]
+    )
 
 
 def _authority_key(name: str | None) -> str | None:
@@ -318,7 +322,11 @@ def error_kinds(r: DocResult) -> list[str]:
         elif any(g["event_type"] != t and g["jurisdiction"] == p.jurisdiction for g in near):
             kinds.append(f"wrong type ({t} for {near[0]['event_type']})")
         elif any(g["event_type"] == t for g in near):
-            kinds.append("wrong jurisdiction" if all(g in r.missed for g in near if g["event_type"] == t) else "same act extracted twice")
+            kinds.append(
+                "wrong jurisdiction"
+                if all(g in r.missed for g in near if g["event_type"] == t)
+                else "same act extracted twice"
+            )
         elif any(g["event_type"] == t and g in matched_gold for g in r.doc.gold):
             kinds.append(f"same act extracted twice or extra mention ({t})")
         elif t == "official_statement":
@@ -326,8 +334,7 @@ def error_kinds(r: DocResult) -> list[str]:
         else:
             kinds.append(f"false positive ({t})")
     for g in r.missed:
-        near = [p for p in r.false_pos if _evidence_overlap(r.article, g, p)]
-        if near:
+        if any(_evidence_overlap(r.article, g, p) for p in r.false_pos):
             continue  # counted on the prediction side
         day = str(g["event_date"])
         background = g["date_precision"] != "unknown" and day[:7] < r.doc.published.isoformat()[:7]
@@ -350,7 +357,14 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "predicted": n_pred, "gold": n_gold}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "tp": tp,
+        "predicted": n_pred,
+        "gold": n_gold,
+    }
 
 
 def run(docs: Sequence[Doc], extractor: Extract = extract) -> list[DocResult]:
@@ -374,21 +388,44 @@ def score(results: Sequence[DocResult]) -> dict[str, Any]:
     n_pred = sum(len(r.preds) for r in results)
     n_gold = sum(len(r.doc.gold) for r in results)
     per_type: dict[str, dict[str, float]] = {}
-    types = sorted({g["event_type"] for r in results for g in r.doc.gold} | {p.event_type.value for r in results for p in r.preds})
+    types = sorted(
+        {g["event_type"] for r in results for g in r.doc.gold}
+        | {p.event_type.value for r in results for p in r.preds}
+    )
     for t in types:
         per_type[t] = _prf(
             sum(1 for r in results for pair in r.pairs if pair.gold["event_type"] == t),
             sum(1 for r in results for p in r.preds if p.event_type.value == t),
             sum(1 for r in results for g in r.doc.gold if g["event_type"] == t),
         )
-    dates = [d for r in results for pair in r.pairs if (d := date_correct(pair.gold, pair.pred)) is not None]
+    dates = [
+        d
+        for r in results
+        for pair in r.pairs
+        if (d := date_correct(pair.gold, pair.pred)) is not None
+    ]
     auths = [authority_correct(pair.gold, pair.pred) for r in results for pair in r.pairs]
-    subj = [subjects_f1(list(pair.gold["subjects"]), pair.pred.subjects) for r in results for pair in r.pairs]
+    subj = [
+        subjects_f1(list(pair.gold["subjects"]), pair.pred.subjects)
+        for r in results
+        for pair in r.pairs
+    ]
     bands = []
     for lo, hi in BANDS:
-        in_band = [(p, any(pair.pred is p for pair in r.pairs)) for r in results for p in r.preds if lo <= p.confidence < hi]
+        in_band = [
+            (p, any(pair.pred is p for pair in r.pairs))
+            for r in results
+            for p in r.preds
+            if lo <= p.confidence < hi
+        ]
         right = sum(1 for _, ok in in_band if ok)
-        bands.append({"band": f"[{lo:.2f}, {min(hi, 1.0):.2f}{']' if hi > 1 else ')'}", "events": len(in_band), "precision": round(right / len(in_band), 4) if in_band else None})
+        bands.append(
+            {
+                "band": f"[{lo:.2f}, {min(hi, 1.0):.2f}{']' if hi > 1 else ')'}",
+                "events": len(in_band),
+                "precision": round(right / len(in_band), 4) if in_band else None,
+            }
+        )
     errors = Counter(k for r in results for k in error_kinds(r))
     return {
         "overall": _prf(tp, n_pred, n_gold),
@@ -410,7 +447,12 @@ def seed_check(results: Sequence[DocResult]) -> dict[str, Any]:
     for r in seed:
         for g in r.doc.gold:
             pair = next((p for p in r.pairs if p.gold is g), None)
-            ok = pair is not None and date_correct(g, pair.pred) is not False and authority_correct(g, pair.pred) and subjects_f1(list(g["subjects"]), pair.pred.subjects) == 1.0
+            ok = (
+                pair is not None
+                and date_correct(g, pair.pred) is not False
+                and authority_correct(g, pair.pred)
+                and subjects_f1(list(g["subjects"]), pair.pred.subjects) == 1.0
+            )
             rows.append({"event_type": g["event_type"], "ok": ok})
     return {"all_right": all(row["ok"] for row in rows) and bool(rows), "events": rows}
 
@@ -418,15 +460,46 @@ def seed_check(results: Sequence[DocResult]) -> dict[str, Any]:
 def _details(results: Sequence[DocResult]) -> list[dict[str, Any]]:
     out = []
     for r in results:
-        if not (r.false_pos or r.missed or any(date_correct(p.gold, p.pred) is False for p in r.pairs)):
+        if not (
+            r.false_pos or r.missed or any(date_correct(p.gold, p.pred) is False for p in r.pairs)
+        ):
             continue
-        out.append({
-            "doc": r.doc.doc,
-            "split": r.doc.split,
-            "false_positives": [{"type": p.event_type.value, "jurisdiction": p.jurisdiction, "authority": p.authority, "date": p.event_date, "confidence": p.confidence, "evidence": p.evidence[:200]} for p in r.false_pos],
-            "missed": [{"type": g["event_type"], "jurisdiction": g["jurisdiction"], "date": g["event_date"], "evidence": str(g["evidence"])[:200]} for g in r.missed],
-            "wrong_dates": [{"type": p.gold["event_type"], "gold": p.gold["event_date"], "got": p.pred.event_date, "evidence": p.pred.evidence[:160]} for p in r.pairs if date_correct(p.gold, p.pred) is False],
-        })
+        out.append(
+            {
+                "doc": r.doc.doc,
+                "split": r.doc.split,
+                "false_positives": [
+                    {
+                        "type": p.event_type.value,
+                        "jurisdiction": p.jurisdiction,
+                        "authority": p.authority,
+                        "date": p.event_date,
+                        "confidence": p.confidence,
+                        "evidence": p.evidence[:200],
+                    }
+                    for p in r.false_pos
+                ],
+                "missed": [
+                    {
+                        "type": g["event_type"],
+                        "jurisdiction": g["jurisdiction"],
+                        "date": g["event_date"],
+                        "evidence": str(g["evidence"])[:200],
+                    }
+                    for g in r.missed
+                ],
+                "wrong_dates": [
+                    {
+                        "type": p.gold["event_type"],
+                        "gold": p.gold["event_date"],
+                        "got": p.pred.event_date,
+                        "evidence": p.pred.evidence[:160],
+                    }
+                    for p in r.pairs
+                    if date_correct(p.gold, p.pred) is False
+                ],
+            }
+        )
     return out
 
 
@@ -439,7 +512,9 @@ def evaluate(extractor: Extract = extract, fixtures: Path = FIXTURES) -> dict[st
     report["seed"] = seed_check(results)
     report["details"] = _details(results)
     articles = [r.article for r in results]
-    report["throughput_articles_per_s"] = round(measure_throughput(articles, extractor, min_seconds=1.0), 1)
+    report["throughput_articles_per_s"] = round(
+        measure_throughput(articles, extractor, min_seconds=1.0), 1
+    )
     return report
 
 
@@ -451,14 +526,29 @@ def _table(report: dict[str, Any]) -> str:
     for split in ("all", "dev", "check"):
         s = report[split]
         o = s["overall"]
-        lines.append(f"[{split}] {s['documents']} docs  P {o['precision']:.3f}  R {o['recall']:.3f}  F1 {o['f1']:.3f}  (tp {o['tp']}, predicted {o['predicted']}, gold {o['gold']})  date {s['date_accuracy']}  authority {s['authority_accuracy']}  subjects F1 {s['subjects_f1']}")
+        lines.append(
+            f"[{split}] {s['documents']} docs  P {o['precision']:.3f}  R {o['recall']:.3f}  "
+            f"F1 {o['f1']:.3f}  (tp {o['tp']}, predicted {o['predicted']}, gold {o['gold']})  "
+            f"date {s['date_accuracy']}  authority {s['authority_accuracy']}  "
+            f"subjects F1 {s['subjects_f1']}"
+        )
     lines.append("")
     lines.append(f"{'type':<20} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'pred':>5} {'gold':>5}")
     for t, v in report["all"]["per_type"].items():
-        lines.append(f"{t:<20} {v['precision']:>6.3f} {v['recall']:>6.3f} {v['f1']:>6.3f} {v['tp']:>4} {v['predicted']:>5} {v['gold']:>5}")
+        lines.append(
+            f"{t:<20} {v['precision']:>6.3f} {v['recall']:>6.3f} {v['f1']:>6.3f} "
+            f"{v['tp']:>4} {v['predicted']:>5} {v['gold']:>5}"
+        )
     lines.append("")
-    lines.append("precision by confidence: " + "  ".join(f"{b['band']} {b['precision']} (n={b['events']})" for b in report["all"]["precision_by_confidence"]))
-    lines.append(f"seed all right: {report['seed']['all_right']}  {[(e['event_type'], e['ok']) for e in report['seed']['events']]}")
+    lines.append(
+        "precision by confidence: "
+        + "  ".join(
+            f"{b['band']} {b['precision']} (n={b['events']})"
+            for b in report["all"]["precision_by_confidence"]
+        )
+    )
+    seed = [(e["event_type"], e["ok"]) for e in report["seed"]["events"]]
+    lines.append(f"seed all right: {report['seed']['all_right']}  {seed}")
     lines.append(f"throughput: {report['throughput_articles_per_s']} articles/s (extraction only)")
     lines.append("")
     lines.append("most common errors:")
@@ -469,8 +559,15 @@ def _table(report: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--details", action="store_true", help="print every miss and false positive")
-    parser.add_argument("--split", choices=["dev", "check", "all"], default="all", help="details for this split only")
+    parser.add_argument(
+        "--details", action="store_true", help="print every miss and false positive"
+    )
+    parser.add_argument(
+        "--split",
+        choices=["dev", "check", "all"],
+        default="all",
+        help="details for this split only",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     report = evaluate()
@@ -481,7 +578,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for d in report["details"]:
             if args.split in ("all", d["split"]):
                 print(json.dumps(d, indent=1, ensure_ascii=False))
-    print(f"\nwrote {REPORT.relative_to(ROOT)} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    print(
+        f"\nwrote {REPORT.relative_to(ROOT)} in {time.perf_counter() - started:.1f}s",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -60,6 +60,11 @@ def epoch(value: PublishedAt | None) -> float | None:
     return datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp()
 
 
+def _text(value: bytes | None) -> str | None:
+    # Validated as JSON already, so valid UTF-8.
+    return value.decode() if value is not None else None
+
+
 class SinkHandler:
     def __init__(self, rt: Runtime, store: Store, clock: Callable[[], float] = time.time) -> None:
         self._rt = rt
@@ -105,7 +110,7 @@ class SinkHandler:
         if record.topic == self._topics.events:
             event = decode(RegulatoryEvent, record.value)
             try:
-                rows = event_rows(event, seen, now)
+                rows = event_rows(event, seen, now, _text(record.value))
             except ValueError as exc:
                 raise SchemaInvalid(f"not a valid RegulatoryEvent: {exc}") from None
             merger.add_event(rows)
@@ -114,7 +119,7 @@ class SinkHandler:
             out.stored[(event.event_type.value, event.jurisdiction)] += 1
         elif record.topic == self._topics.articles:
             article = decode(Article, record.value)
-            merger.add_article(article_row(article, seen, now))
+            merger.add_article(article_row(article, seen, now, _text(record.value)))
             out.started.append(article.fetched_at.timestamp())
             self._published(out, article.published_at)
         else:

@@ -32,8 +32,9 @@ def iso(value: date | datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def article_row(article: Article, seen: datetime, now: datetime) -> Row:
-    body = article.model_dump_json()
+def article_row(article: Article, seen: datetime, now: datetime, body: str | None = None) -> Row:
+    """``body``: the message's own JSON when at hand (it keeps fields this reader ignores)."""
+    body = body if body is not None else article.model_dump_json()
     return _clean(
         {
             "article_id": article.article_id,
@@ -58,12 +59,17 @@ def article_row(article: Article, seen: datetime, now: datetime) -> Row:
     )
 
 
-def event_rows(event: RegulatoryEvent, seen: datetime, now: datetime) -> EventRows:
-    """Raises ValueError when ``event_date`` names no real day (e.g. 2023-02-30)."""
+def event_rows(
+    event: RegulatoryEvent, seen: datetime, now: datetime, body: str | None = None
+) -> EventRows:
+    """Raises ValueError when ``event_date`` names no real day (e.g. 2023-02-30).
+
+    ``body``: the message's own JSON when at hand (it keeps fields this reader ignores).
+    """
     start, end = date_period(event.event_date)
     key = version_key(event.extractor.version)
     primary = event.sources[0]
-    body = event.model_dump_json()
+    body = body if body is not None else event.model_dump_json()
     dirty = _has_nul(body)
     row = {
         "event_id": event.event_id,

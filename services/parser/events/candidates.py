@@ -80,7 +80,9 @@ class GenericActors:
         self._regex = re.compile(trie_regex(self._by_word))
 
     def find(self, text: str, start: int, end: int) -> list[tuple[int, GenericActor]]:
-        return [(m.start(), self._by_word[m.group(0)]) for m in self._regex.finditer(text, start, end)]
+        return [
+            (m.start(), self._by_word[m.group(0)]) for m in self._regex.finditer(text, start, end)
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,9 +221,10 @@ class CandidateBuilder:
             return self._named(ctx, sent, agents[0])
         if before:
             return self._named(ctx, sent, before[-1])
-        if rule.actor == "authority" and rule.issuer and ctx.issuer is not None:
-            if not rule.kinds or ctx.issuer.kind in rule.kinds:
-                return Actor(ctx.issuer, explicit=False, found=True)
+        issuer = ctx.issuer
+        fits = issuer is not None and (not rule.kinds or issuer.kind in rule.kinds)
+        if rule.actor == "authority" and rule.issuer and fits:
+            return Actor(issuer, explicit=False, found=True)
         if rule.actor == "state" and ctx.places_in(c_start, trig):
             return Actor(None, explicit=False, found=True)
         if rule.actor == "none":
@@ -268,8 +271,10 @@ class CandidateBuilder:
         self, ctx: ArticleContext, sent: Sentence, trig: int
     ) -> Authority | None:
         places = ctx.places_in(sent.start, sent.end)
-        code = places[0].place.code if places else (
-            ctx.issuer.jurisdiction if ctx.issuer else ctx.dominant_jurisdiction()
+        code = (
+            places[0].place.code
+            if places
+            else (ctx.issuer.jurisdiction if ctx.issuer else ctx.dominant_jurisdiction())
         )
         return self._legislatures.get(code) if code else None
 
@@ -314,7 +319,9 @@ class CandidateBuilder:
             cost += 200 if not (c_start <= d.start < c_end) else 0
             if d.end <= trig and _COORDINATED.fullmatch(ctx.text, d.end, trig):
                 cost += 100  # "passed the House in 2025 and cleared the committee in May"
-            opened = ctx.text.count("(", sent.start, d.start) - ctx.text.count(")", sent.start, d.start)
+            opened = ctx.text.count("(", sent.start, d.start) - ctx.text.count(
+                ")", sent.start, d.start
+            )
             cost += 300 if opened > 0 else 0  # a case caption "(S.D.N.Y. filed May 28, 2021)"
             if cost < best_cost:
                 best, best_cost = d, cost

@@ -20,7 +20,6 @@ from .places import Gazetteer, PlaceMention
 from .sentences import Sentence, split_sentences
 from .subjects import SubjectExtractor
 
-
 _TODAY = re.compile(r"\b[Tt]oday\b")
 _QUOTE = re.compile(r"“[^“”]*(?:”|$)|\"[^\"\n]*\"")
 

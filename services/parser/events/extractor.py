@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Protocol, runtime_checkable
 
@@ -76,11 +77,14 @@ class RuleBasedExtractor:
         """Every act and statement candidate, before merging (for tests and diagnostics)."""
         text = ctx.text
         starts = [s.start for s in ctx.sentences]
-        wanted: dict[int, set[int]] = {}
+        # sentence index -> rule index -> keyword positions
+        wanted: dict[int, dict[int, list[int]]] = {}
         for pos, rule_ids in self._rules.hits(text):
             i = bisect_right(starts, pos) - 1
             if i >= 0:
-                wanted.setdefault(i, set()).update(rule_ids)
+                per_rule = wanted.setdefault(i, {})
+                for r in rule_ids:
+                    per_rule.setdefault(r, []).append(pos)
         acts: list[Candidate] = []
         triggers: dict[int, list[Candidate]] = {}
         for i in sorted(wanted):
@@ -90,7 +94,7 @@ class RuleBasedExtractor:
             found: list[Candidate] = []
             for r in sorted(wanted[i]):
                 rule = self._rules.rules[r]
-                for m in rule.regex.finditer(text, sent.start, sent.end):
+                for m in _matches(rule.regex, text, sent.start, sent.end, wanted[i][r]):
                     cand = self._builder.build(ctx, sent, rule, m)
                     if cand is not None and not _duplicate(found, cand):
                         found.append(cand)
@@ -133,6 +137,31 @@ class RuleBasedExtractor:
             ],
             extractor=self._stamp,
         )
+
+
+# A trigger spans at most this far around its keyword; rules scan only there, not the
+# whole sentence (regulator releases run to 500-character sentences).
+_BEFORE, _AFTER = 160, 220
+
+
+def _matches(
+    regex: re.Pattern[str], text: str, start: int, end: int, keywords: list[int]
+) -> list[re.Match[str]]:
+    windows: list[tuple[int, int]] = []
+    for pos in keywords:
+        lo, hi = max(start, pos - _BEFORE), min(end, pos + _AFTER)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], hi)
+        else:
+            windows.append((lo, hi))
+    seen: set[int] = set()
+    out = []
+    for lo, hi in windows:
+        for m in regex.finditer(text, lo, hi):
+            if m.start() not in seen:
+                seen.add(m.start())
+                out.append(m)
+    return out
 
 
 def _duplicate(found: list[Candidate], cand: Candidate) -> bool:

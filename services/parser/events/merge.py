@@ -28,7 +28,23 @@ _FAMILY = {
     "judgment": "proceeding",
     "relief": "guidance",
 }
-_NAME_NOISE = frozenset("inc llc ltd limited corp company co lp plc the and of group".split())
+_NAME_NOISE = frozenset(
+    [
+        "inc",
+        "llc",
+        "ltd",
+        "limited",
+        "corp",
+        "company",
+        "co",
+        "lp",
+        "plc",
+        "the",
+        "and",
+        "of",
+        "group",
+    ]
+)
 
 
 def family(kind: str, authority_kind: str | None = None) -> str:
@@ -147,8 +163,10 @@ def _join_unnamed(cands: list[Candidate]) -> list[Candidate]:
         for j, d in enumerate(cands):
             if j == i or not (d.speaker or "").startswith("person:"):
                 continue
-            same_body = c.authority is not None and d.authority is not None and (
-                c.authority.id == d.authority.id
+            same_body = (
+                c.authority is not None
+                and d.authority is not None
+                and (c.authority.id == d.authority.id)
             )
             gap = d.sentence.start - c.sentence.end
             if same_body and 0 <= gap <= 3:

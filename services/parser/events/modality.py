@@ -23,12 +23,30 @@ from .trie import trie_regex
 
 # Cues that also start sentences, so they need a capitalised form too.
 _CAPITALISABLE = frozenset(
-    "if unless whether could would should might must not never without neither potential "
-    "potentially possibly once".split()
+    [
+        "if",
+        "unless",
+        "whether",
+        "could",
+        "would",
+        "should",
+        "might",
+        "must",
+        "not",
+        "never",
+        "without",
+        "neither",
+        "potential",
+        "potentially",
+        "possibly",
+        "once",
+    ]
 )
 # Futures a law can state as fact: "the rule will take effect on 1 January".
 _SCHEDULED = frozenset(["will", "shall", "must", "set to", "scheduled to", "due to", "going to"])
-_CLAUSE = re.compile(r"[;:—–“”\"]|\s-\s|\b(?:but|while|although|whereas|however|unlike)\b|,\s+(?:and|which|who|as)\b")
+_CLAUSE = re.compile(
+    r"[;:—–“”\"]|\s-\s|\b(?:but|while|although|whereas|however|unlike)\b|,\s+(?:and|which|who|as)\b"
+)
 
 
 def _cue_regex(cues: tuple[str, ...]) -> re.Pattern[str]:
@@ -81,7 +99,7 @@ class Modality:
 
 
 def is_question(sentence: str) -> bool:
-    return sentence.rstrip(" \"”’)").endswith("?")
+    return sentence.rstrip(' "”’)').endswith("?")
 
 
 @lru_cache(maxsize=1)

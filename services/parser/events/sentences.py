@@ -23,8 +23,34 @@ _BOUNDARY = re.compile(r"""[.!?]+["”’')\]]*(?=\s+["“‘(\[]?[A-Z0-9$€£]
 _TOKEN_BEFORE = re.compile(r"([\w.'’-]+)$")
 # After "U.S." these words start a new sentence; anything else continues it.
 _STARTERS = frozenset(
-    "The A An In On This That These It He She They We But However Meanwhile According "
-    "Its Their His Her Separately Previously Also Earlier Later".split()
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "This",
+        "That",
+        "These",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "But",
+        "However",
+        "Meanwhile",
+        "According",
+        "Its",
+        "Their",
+        "His",
+        "Her",
+        "Separately",
+        "Previously",
+        "Also",
+        "Earlier",
+        "Later",
+    ]
 )
 _WORD_AFTER = re.compile(r"\s+[\"“‘(]?([A-Za-z]+)")
 

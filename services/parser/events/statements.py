@@ -42,12 +42,36 @@ _PAIR = re.compile(r"\s+(?:and|&)\s+$")
 _JOINT = re.compile(r"(?:\s+\([A-Z]{2,6}\))?\s+(?:and|&)\s+(?:the\s+)?")
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 _NEGATED = re.compile(r"(?:\bnot|n't|\bnever|declined\s+to|refused\s+to)\s+(?:\w+\s+)?$")
-_REPORTING = frozenset("announced announces said says stated states confirmed revealed noted told".split())
-_SPEAKING_KINDS = frozenset(
-    "regulator central_bank ministry government legislature chamber committee law_enforcement "
-    "prosecutor executive international".split()
+_REPORTING = frozenset(
+    [
+        "announced",
+        "announces",
+        "said",
+        "says",
+        "stated",
+        "states",
+        "confirmed",
+        "revealed",
+        "noted",
+        "told",
+    ]
 )
-_LEGISLATOR_TITLES = frozenset("lawmaker lawmakers legislator legislators".split())
+_SPEAKING_KINDS = frozenset(
+    [
+        "regulator",
+        "central_bank",
+        "ministry",
+        "government",
+        "legislature",
+        "chamber",
+        "committee",
+        "law_enforcement",
+        "prosecutor",
+        "executive",
+        "international",
+    ]
+)
+_LEGISLATOR_TITLES = frozenset(["lawmaker", "lawmakers", "legislator", "legislators"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +135,7 @@ class StatementFinder:
         self._titles = re.compile(trie_regex(titles))
         self._generic_titles = frozenset(lex.official_titles)
 
-    def find_all(
-        self, ctx: ArticleContext, acts: dict[int, list[Candidate]]
-    ) -> list[Candidate]:
+    def find_all(self, ctx: ArticleContext, acts: dict[int, list[Candidate]]) -> list[Candidate]:
         """Statement candidates of an article, at most one per sentence, in order.
 
         ``acts`` maps a sentence start to the acts found in that sentence.
@@ -221,7 +243,9 @@ class StatementFinder:
         title = m.group(0)
         near = [
             a
-            for a in ctx.authorities_in(max(sent.start, m.start() - 45), min(sent.end, m.end() + 60))
+            for a in ctx.authorities_in(
+                max(sent.start, m.start() - 45), min(sent.end, m.end() + 60)
+            )
             if a.authority.kind in _SPEAKING_KINDS
         ]
         if near and title in self._generic_titles and title not in _LEGISLATOR_TITLES:
@@ -274,8 +298,11 @@ class StatementFinder:
             return None
         c_start = self._modality.clause_start(text, sent.start, verb.start())
         before = [
-            r for r in refs
-            if r.end <= verb.start() and r.start >= c_start - 2 and verb.start() - r.end <= 120
+            r
+            for r in refs
+            if r.end <= verb.start()
+            and r.start >= c_start - 2
+            and verb.start() - r.end <= 120
             and _is_subject(text, r.end, verb.start())
         ]
         # a named official beats the body named in their title ("Ng, a member of LegCo, said")
@@ -295,6 +322,8 @@ class StatementFinder:
         if bonus == 0 and any(abs(a.trigger - verb.start()) <= 12 for a in acts):
             return None  # "The SEC today proposed to rescind ...": the verb is its act
         official = speaker.official
+        if official is None:
+            return None
         auth = official.authority
         label = auth.name
         if official.name and auth.display:
@@ -303,7 +332,11 @@ class StatementFinder:
         if joint is not None:
             auth, label = joint, f"{joint.name} and {auth.name}"
         subjects = self._subjects.acts(text, sent.start, sent.end)
-        if not subjects and ctx.main_act and self._subjects.refers_to_act(text, sent.start, sent.end):
+        if (
+            not subjects
+            and ctx.main_act
+            and self._subjects.refers_to_act(text, sent.start, sent.end)
+        ):
             subjects = [ctx.main_act]
         if not subjects and official.name:
             subjects = [official.name]

@@ -21,14 +21,15 @@ from functools import lru_cache
 
 from .resources import lexicon, load_yaml
 
-_TOKEN = r"(?:[A-Z][\w&'’.\-]*[\w.]|[A-Z]|“[A-Z][\w.\-]*”|\"[A-Z][\w.\-]*\")"
+_TOKEN = r"(?:[A-Z][\w&'’.\-]*[\w.]|[A-Z]|“[A-Z][\w.\-]*”|\"[A-Z][\w.\-]*\")"  # noqa: S105
 _CONNECTOR = r"(?:of|for|de|du|da|van|von|der|den|la|le|del|and\s+the|on|&)"
-_SUFFIX = r"(?:,?\s+(?:Inc\.|Inc\b|LLC|L\.L\.C\.|Ltd\.?|Limited|L\.P\.|LP|Corp\.?|PLC|plc|N\.A\.|GmbH|AG|S\.A\.))"
-_ABBR = r"(?:\s+\((?-i:[A-Z][A-Za-z0-9.&\-]{1,12})\))"
-NAME = re.compile(
-    rf"{_TOKEN}(?:\s+(?:{_CONNECTOR}\s+)?{_TOKEN})*{_SUFFIX}?{_ABBR}?"
+_SUFFIX = (
+    r"(?:,?\s+(?:Inc\.|Inc\b|LLC|L\.L\.C\.|Ltd\.?|Limited|L\.P\.|LP|Corp\.?|PLC|plc|N\.A\.|"
+    r"GmbH|AG|S\.A\.))"
 )
-_ACT_TOKEN = r"(?:[A-Z][\w\-’']*|\([A-Z][\w\-]*\))"
+_ABBR = r"(?:\s+\((?-i:[A-Z][A-Za-z0-9.&\-]{1,12})\))"
+NAME = re.compile(rf"{_TOKEN}(?:\s+(?:{_CONNECTOR}\s+)?{_TOKEN})*{_SUFFIX}?{_ABBR}?")
+_ACT_TOKEN = r"(?:[A-Z][\w\-’']*|\([A-Z][\w\-]*\))"  # noqa: S105
 ACT = re.compile(
     rf"{_ACT_TOKEN}(?:\s+(?:{_ACT_TOKEN}|of|the|for|on|and|to)){{0,12}}?\s+"
     r"(?:Act|Bill|Ordinance|Directive)\b(?:\s+of\s+\d{4})?(?:\s+\([A-Z][\w\-]*\))?"
@@ -42,13 +43,47 @@ _SUFFIX_STRIP = re.compile(
 )
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _QUOTES = re.compile(r"[“”\"‘’']")
-_SENTENCE_OPENERS = frozenset("The A An In On This That It As At For".split())
-_MONTHS = frozenset(
-    "January February March April May June July August September October November December "
-    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday "
-    "Friday Saturday Sunday".split()
+_SENTENCE_OPENERS = frozenset(
+    ["The", "A", "An", "In", "On", "This", "That", "It", "As", "At", "For"]
 )
-_NUMBERS = frozenset("One Two Three Four Five Six Seven Eight Nine Ten".split())
+_MONTHS = frozenset(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
+)
+_NUMBERS = frozenset(
+    ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"]
+)
 _KEEP_DOT = re.compile(r"(?:\b(?:Inc|Ltd|Corp|Co|Jr|Sr|L\.P|N\.A|S\.A)|\b[A-Z])\.$")
 
 

@@ -104,8 +104,7 @@ TAXONOMY: dict[EventType, TypeDefinition] = {
         "law passed",
         "A law was finally enacted, signed or adopted; a regulator's final rule adopted.",
         (
-            "Hong Kong's Legislative Council passed an amendment introducing a licensing "
-            "regime.",
+            "Hong Kong's Legislative Council passed an amendment introducing a licensing regime.",
             "The SEC today adopted final rule amendments.",
         ),
         ("If the law passes, markets could move.",),
@@ -120,8 +119,7 @@ TAXONOMY: dict[EventType, TypeDefinition] = {
     ),
     EventType.CONSULTATION: TypeDefinition(
         "consultation",
-        "A regulator launched a consultation, request for comment or proposed rule for "
-        "comment.",
+        "A regulator launched a consultation, request for comment or proposed rule for comment.",
         ("The SEC today proposed to rescind Rule 14a-8.",),
         ("A proposed rule change filed by FICC was approved.",),
         "opened a consultation on",

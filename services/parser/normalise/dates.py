@@ -35,12 +35,13 @@ _MODIFIED_META = (
 # Any other meta tag that names a publication date ("article:published:time"...).
 _PUBLISHED_KEY = re.compile(r"publish|pubdate|issued|created|(?:^|[.:_-])date(?:$|[.:_-])")
 _NOT_PUBLISHED_KEY = re.compile(r"modif|updat|expir|read|birth|valid|event|start|end")
-# Elements whose text is a date, best first: "published", then any date, then "updated".
+# Elements whose text may be a date.
 _DATE_ELEMENTS = (
     '[class*="publish" i], [class*="posted" i], [class*="date" i], [id*="date" i], '
     '[class*="time" i], time, [itemprop*="date" i]'
 )
-_NOT_PUBLICATION = re.compile(r"weather|today|current|clock|update|modif|event|reading", re.I)
+_PUBLICATION = re.compile(r"publish|posted|pubdate|created", re.IGNORECASE)
+_NOT_ARTICLE_DATE = re.compile(r"weather|today|current|clock|event|reading", re.IGNORECASE)
 _MAX_DATE_TEXT = 120
 _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_.]|$)"
@@ -111,12 +112,12 @@ def _published_candidates(page: Page) -> Iterator[tuple[str, str]]:
             if value:
                 yield value, f"json-ld:{key}"
     yield from _meta_candidates(page, _PUBLISHED_META)
-    yield from _other_meta(page)
     yield from _time_elements(page, "datePublished", any_time=True)
     if page.url:
         match = _URL_DATE.search(page.url)
         if match:
             yield "-".join(match.groups()), "url"
+    yield from _other_meta(page)
     yield from _written_dates(page)
 
 
@@ -144,23 +145,20 @@ def _other_meta(page: Page) -> Iterator[tuple[str, str]]:
 
 def _written_dates(page: Page) -> Iterator[tuple[str, str]]:
     """Dates in the text of date-like elements, as ISO strings (day precision)."""
-    lang = (page.html_lang or "").lower()
-    month_first = lang in ("en-us", "en")
-    later = []
+    month_first = (page.html_lang or "").lower() in ("en-us", "en")
+    # Explicit "published" elements first, then any other in reading order (the first date
+    # on a page is its own far more often than a related article's).
+    tiers: tuple[list[date], list[date]] = ([], [])
     for node in page.tree.css(_DATE_ELEMENTS):
         attrs = node.attributes
-        label = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        label = f"{attrs.get('class')} {attrs.get('id')} {attrs.get('itemprop')}"
         text = node.text()
-        if len(text) > _MAX_DATE_TEXT:
+        if len(text) > _MAX_DATE_TEXT or _NOT_ARTICLE_DATE.search(label):
             continue
         day = find_date(text, month_first=month_first)
-        if day is None:
-            continue
-        if _NOT_PUBLICATION.search(label):
-            later.append(day)
-        else:
-            yield day.isoformat(), "text"
-    for day in later:
+        if day is not None:
+            tiers[0 if _PUBLICATION.search(label) else 1].append(day)
+    for day in (*tiers[0], *tiers[1]):
         yield day.isoformat(), "text"
 
 

@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+import httpx
 import pytest
 
 from services.common.config import TopicSettings
@@ -92,6 +93,16 @@ async def test_sink_stores_merges_and_dead_letters(
         assert not sink.task.done()
         page = await store.query(EventFilter())
         assert sorted(len(e.sources) for e in page.items) == [1] * 5 + [3] * 5
+
+        # The read-only API on the sink's own port, as documented by its OpenAPI.
+        async with httpx.AsyncClient(base_url=sink.url) as client:
+            listed = (await client.get("/events", params={"jurisdiction": "HK", "limit": 4})).json()
+            assert len(listed["items"]) == 4
+            assert listed["next_cursor"]
+            one = (await client.get(f"/events/{reports[0].event_id}")).json()
+            assert len(one["sources"]) == 3
+            served = (await client.get("/openapi.json")).json()
+            assert {"/events", "/events/{event_id}"} <= set(served["paths"])
 
 
 async def test_database_outage_blocks_then_recovers_without_loss(

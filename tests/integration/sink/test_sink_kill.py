@@ -120,7 +120,7 @@ async def test_sigkill_mid_batch_loses_and_duplicates_nothing(
                     return False  # the schema is still being created
 
             await eventually(writing, 60, f"cycle {cycle}: the sink to write")
-            await asyncio.sleep(rng.uniform(0.0, 0.15))  # the kill lands at a random moment
+            await asyncio.sleep(rng.uniform(0.0, 0.08))  # the kill lands at a random moment
             at_kill = (await counts(store))[1]
             proc.send_signal(signal.SIGKILL)
             await proc.wait()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -103,3 +104,21 @@ async def test_nul_characters_are_stored_without_them(store: Store) -> None:
     await write(store, [make_event(1, summary="bad\x00byte")])
     page = await store.query(EventFilter())
     assert page.items[0].summary in {"badbyte", "bad\x00byte"}  # column cleaned, body escaped
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_sqlite_is_durable_with_one_writer(store: Store) -> None:
+    async with store.writer.connect() as conn:
+        pragma = {
+            name: (await conn.exec_driver_sql(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        }
+    assert pragma == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "busy_timeout": 5000,
+    }
+    assert store.writer.pool.size() == 1  # type: ignore[attr-defined]
+    async with store.reader.connect() as conn:
+        assert (await conn.exec_driver_sql("PRAGMA query_only")).scalar() == 1

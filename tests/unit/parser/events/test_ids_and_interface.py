@@ -30,7 +30,9 @@ B = (
 
 def test_same_act_in_two_articles_has_one_id() -> None:
     (a,) = extract(make_article(A, published=date(2023, 8, 3), outlet="The Block"))
-    (b,) = extract(make_article(B, published=date(2023, 8, 4), outlet="CoinDesk", url="https://example.com/b"))
+    (b,) = extract(
+        make_article(B, published=date(2023, 8, 4), outlet="CoinDesk", url="https://example.com/b")
+    )
     assert a.event_type == b.event_type
     assert a.event_date == b.event_date == "2023-08-01"
     assert a.event_id == b.event_id
@@ -75,7 +77,9 @@ def test_interface() -> None:
 
 def test_every_type_is_documented() -> None:
     for definition in TAXONOMY.values():
-        assert definition.definition and definition.examples and definition.not_examples
+        assert definition.definition
+        assert definition.examples
+        assert definition.not_examples
 
 
 def test_throughput_function() -> None:

@@ -93,7 +93,7 @@ def test_shared_abbreviation_follows_the_country_named_before_it() -> None:
 def test_name_and_bracketed_abbreviation_are_one_mention() -> None:
     text = "The Securities and Exchange Commission (SEC) and the FSA"
     mentions = default_registry().find(text)
-    assert [text[m.start : m.end] for m in mentions][0].endswith("(SEC)")
+    assert text[mentions[0].start : mentions[0].end].endswith("(SEC)")
     assert len(mentions) == 2
 
 
@@ -123,7 +123,9 @@ def test_families(text: str, name: str, jurisdiction: str) -> None:
 def test_issuer_of_a_release() -> None:
     reg = default_registry()
     assert reg.issuer("SFC (Hong Kong)", None) is reg.get("hk-sfc")
-    assert reg.issuer(None, "https://www.sec.gov/newsroom/press-releases/2026-1") is reg.get("us-sec")
+    assert reg.issuer(None, "https://www.sec.gov/newsroom/press-releases/2026-1") is reg.get(
+        "us-sec"
+    )
     assert reg.issuer("CoinDesk", "https://www.coindesk.com/x") is None
 
 

@@ -41,7 +41,14 @@ SEED = [
 def test_seed_yields_its_six_events(results: list[DocResult]) -> None:
     (seed,) = [r for r in results if r.doc.doc.startswith("seed/")]
     got = sorted(
-        (e.event_type.value, e.jurisdiction, e.authority, e.subjects, e.event_date, e.date_precision.value)
+        (
+            e.event_type.value,
+            e.jurisdiction,
+            e.authority,
+            e.subjects,
+            e.event_date,
+            e.date_precision.value,
+        )
         for e in seed.preds
     )
     assert got == sorted(SEED)
@@ -50,7 +57,8 @@ def test_seed_yields_its_six_events(results: list[DocResult]) -> None:
 
 def test_seed_matches_gold_exactly(results: list[DocResult]) -> None:
     (seed,) = [r for r in results if r.doc.doc.startswith("seed/")]
-    assert not seed.false_pos and not seed.missed
+    assert not seed.false_pos
+    assert not seed.missed
     assert all(date_correct(p.gold, p.pred) is not False for p in seed.pairs)
 
 
@@ -87,6 +95,7 @@ def test_events_are_well_formed(results: list[DocResult]) -> None:
             assert 0.0 <= event.confidence <= 1.0
             assert event.sources[0].article_id == r.article.article_id
             assert event.extractor.name == "regwire-rules"
-            assert event.summary.endswith(".") and "\n" not in event.summary
+            assert event.summary.endswith(".")
+            assert "\n" not in event.summary
             if event.date_precision.value == "unknown":
                 assert event.event_date == r.doc.published.isoformat()
