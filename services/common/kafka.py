@@ -185,6 +185,7 @@ class DeadLetters:
         self.metrics.dlq_messages.labels(record.topic, reason).inc()
         log.warning(
             "dead-lettered",
+            key=(record.key or b"").decode("utf-8", "replace")[:100],
             topic=record.topic,
             partition=record.partition,
             offset=record.offset,

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Awaitable
+
+from services.common.logging import get_logger
+
+log = get_logger(__name__)
 
 
 def install_stop_signals(stop: asyncio.Event) -> None:
@@ -27,3 +32,16 @@ async def wait_or_stop(stop: asyncio.Event, seconds: float) -> bool:
     except TimeoutError:
         return False
     return True
+
+
+async def stop_within(stopping: Awaitable[object], seconds: float, what: str) -> None:
+    """Await a client's ``stop()``, but never past ``seconds``.
+
+    With the broker gone, aiokafka's stop waits for requests that cannot succeed
+    (leave-group, final commits); SIGTERM must still end the process in time.
+    """
+    try:
+        async with asyncio.timeout(seconds):
+            await stopping
+    except TimeoutError:
+        log.warning("stop timed out, abandoning", client=what, seconds=seconds)

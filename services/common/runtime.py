@@ -19,6 +19,7 @@ from services.common.config import ServiceSettings
 from services.common.health import Health
 from services.common.http import build_app, serve_http
 from services.common.kafka import DeadLetters, Publisher, build_producer, ensure_topics, ping
+from services.common.lifecycle import stop_within
 from services.common.logging import get_logger
 from services.common.metrics import Metrics
 
@@ -75,4 +76,4 @@ async def service_runtime(
                 http_port=bound,
             )
     finally:
-        await producer.stop()
+        await stop_within(producer.stop(), settings.shutdown_grace_seconds / 2, "producer")

@@ -6,6 +6,14 @@ True
 
 ``extract`` uses one cached RuleBasedExtractor: the data files are read once, on first
 use, and every call after that is pure and deterministic.
+
+Layout: ``extractor.py`` (the interface, the pipeline, event building), ``context.py``
+(per-article look-ups computed once), ``candidates.py`` (trigger -> who, where, when, whom),
+``statements.py`` (officials' statements), ``merge.py`` (one event per act), ``rules.py``,
+``modality.py``, ``dates.py``, ``sentences.py``, ``places.py``, ``authorities.py``,
+``subjects.py`` (one pure concern each), ``taxonomy.py`` (what each type means), ``bench.py``
+(throughput), and ``data/*.yaml``: the rules, lexicons, authority registry, gazetteer and
+subject aliases, reviewed like code.
 """
 
 from __future__ import annotations

@@ -231,24 +231,33 @@ _ANCHOR = re.compile(
     r"(?i:yesterday|today|tonight|tomorrow|morning|afternoon|evening|night|week|month|year|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
-_BEFORE, _AFTER = 32, 24
+_BEFORE = 32  # the longest lead-in: "the beginning of ", "earlier this "
+_WORD_START = re.compile(r"\b\w")
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for m in _ANCHOR.finditer(text):
-        start, end = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-    return spans
+def _matches(text: str) -> list[re.Match[str]]:
+    """Date expressions around each anchor: an anchored match at the few word starts
+    just before it (for "in", "last", "the end of"), the earliest that covers it."""
+    out: list[re.Match[str]] = []
+    last_end = 0
+    for anchor in _ANCHOR.finditer(text):
+        if anchor.start() < last_end:
+            continue
+        lo = max(last_end, anchor.start() - _BEFORE)
+        starts = [w.start() for w in _WORD_START.finditer(text, lo, anchor.start())]
+        for start in (*starts, anchor.start()):
+            m = _DATE.match(text, start)
+            if m is not None and m.end() >= anchor.end():
+                out.append(m)
+                last_end = m.end()
+                break
+    return out
 
 
 def find_dates(text: str, published: date) -> list[DateMention]:
     """Every date expression in ``text`` (a sentence), resolved, in order."""
     out: list[DateMention] = []
-    matches = [m for start, end in _windows(text) for m in _DATE.finditer(text, start, end)]
+    matches = _matches(text)
     for m in matches:
         resolved = _resolve(m, published, _is_future(text, m.start()))
         if resolved is None:

@@ -16,7 +16,7 @@ from schemas.models import Article, EventSource, EventType, Extractor, Regulator
 from .authorities import Registry, default_registry
 from .candidates import Candidate, CandidateBuilder, GenericActors
 from .context import ArticleContext, build_context
-from .merge import act_family, is_statement, merge_acts, merge_statements
+from .merge import act_family, merge_acts, merge_statements
 from .modality import Modality, default_modality, is_question
 from .places import Gazetteer, default_gazetteer
 from .resources import lexicon
@@ -196,6 +196,3 @@ def summary(c: Candidate) -> str:
     when = "" if c.date.precision.value == "unknown" else f" ({c.date.value})"
     return f"{actor} {what} in {c.jurisdiction}{when}."
 
-
-def is_statement_candidate(c: Candidate) -> bool:
-    return is_statement(c)

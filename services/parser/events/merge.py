@@ -14,7 +14,7 @@ evidence.
 
 from __future__ import annotations
 
-from schemas.models import DatePrecision, EventType
+from schemas.models import DatePrecision
 
 from .candidates import Candidate
 
@@ -178,6 +178,3 @@ def _join_unnamed(cands: list[Candidate]) -> list[Candidate]:
                 break
     return [c for k, c in enumerate(cands) if k not in drop]
 
-
-def is_statement(cand: Candidate) -> bool:
-    return cand.type is EventType.OFFICIAL_STATEMENT

@@ -55,8 +55,9 @@ class Lexicon:
     hedges: tuple[str, ...]
     generic_actors: tuple[GenericActor, ...]
     official_titles: tuple[str, ...]
-    remark_verbs: str
+    remark_verbs: tuple[str, ...]
     publication_verbs: str
+    publication_keywords: tuple[str, ...]
     statement_topics: str  # strong: about regulation by itself
     statement_topics_weak: str  # only within the sentence
     allegation: tuple[str, ...]
@@ -87,8 +88,9 @@ def lexicon() -> Lexicon:
         hedges=_strs(raw["hedges"]),
         generic_actors=actors,
         official_titles=_strs(raw["official_titles"]),
-        remark_verbs=str(verbs["remark"]),
+        remark_verbs=_strs(verbs["remark"]),
         publication_verbs=str(verbs["publication"]),
+        publication_keywords=_strs(verbs["publication_keywords"]),
         statement_topics=str(raw["statement_topics"]["strong"]),
         statement_topics_weak=str(raw["statement_topics"]["weak"]),
         allegation=_strs(raw["allegation"]),

@@ -110,17 +110,30 @@ def build_rules(data: dict[str, Any]) -> RuleSet:
     if len({r.id for r in rules}) != len(rules):
         raise ValueError("rule ids must be unique")
     stems: dict[str, set[str]] = {}
+    whole: set[str] = set()
     for raw in data["rules"]:
         if not raw.get("keywords"):
             raise ValueError(f"rule {raw['id']} needs keywords")
         for word in raw["keywords"]:
-            stems.setdefault(str(word).lower(), set()).add(str(raw["id"]))
+            stem = str(word).lower()
+            if stem.endswith("$"):
+                stem = stem[:-1]
+                whole.add(stem)
+            stems.setdefault(stem, set()).add(str(raw["id"]))
     by_keyword: dict[str, frozenset[int]] = {}
     for stem in stems:
-        # a longer stem ("bann") also stands for the rules of its prefixes ("ban")
-        ids = set().union(*(v for k, v in stems.items() if stem.startswith(k)))
+        # a longer stem ("bann") also stands for the rules of its prefix stems ("ban")
+        prefixes = (v for k, v in stems.items() if stem.startswith(k) and k not in whole)
+        ids = set(stems[stem]).union(*prefixes)
         by_keyword[stem] = frozenset(i for i, r in enumerate(rules) if r.id in ids)
-    keywords = r"\b" + trie_regex(stems, boundaries=False)
+    prefix_stems = [k for k in stems if k not in whole]
+    keywords = (
+        r"\b(?:"
+        + trie_regex(sorted(whole), boundaries=False)
+        + r"(?!\w)|"
+        + trie_regex(prefix_stems, boundaries=False)
+        + ")"
+    )
     return RuleSet(
         rules=tuple(rules),
         keywords=re.compile(keywords),

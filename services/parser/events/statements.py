@@ -122,8 +122,9 @@ class StatementFinder:
         self._modality = modality
         self._subjects = subjects
         self._generic = generic
-        self._remark = re.compile(lex.remark_verbs)
+        self._remark = re.compile(trie_regex(lex.remark_verbs).replace("\\ ", r"\s+"))
         self._publication = re.compile(lex.publication_verbs)
+        self._publication_heads = re.compile(trie_regex(lex.publication_keywords))
         self._topic = re.compile(lex.statement_topics, re.IGNORECASE)
         self._topic_weak = re.compile(lex.statement_topics_weak, re.IGNORECASE)
         self._members: dict[str, list[Authority]] = {}
@@ -142,7 +143,7 @@ class StatementFinder:
         """
         text = ctx.text
         verbs: dict[int, list[tuple[re.Match[str], int]]] = {}
-        found = [(m, 3) for m in self._publication.finditer(text)]
+        found = [(m, 3) for m in self._publications(text)]
         if ctx.issuer is None:
             found += [(m, 0) for m in self._remark.finditer(text)]
         if not found:
@@ -172,6 +173,18 @@ class StatementFinder:
                 if cand is not None:
                     out.append(cand)
                     break
+        return out
+
+    def _publications(self, text: str) -> list[re.Match[str]]:
+        out: list[re.Match[str]] = []
+        last = 0
+        for head in self._publication_heads.finditer(text.lower()):
+            if head.start() < last:
+                continue
+            m = self._publication.match(text, head.start(), min(len(text), head.start() + 160))
+            if m is not None:
+                out.append(m)
+                last = m.end()
         return out
 
     # ------------------------------------------------------------------ speakers

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from .document import Page
 from .jsonld import ORGANISATION_TYPES, article_objects, types_of
@@ -11,30 +12,43 @@ from .text import clean_inline
 
 _AUTHOR_META = ("author", "article:author", "sailthru.author", "parsely-author", "dc.creator",
                 "byl", "dcterms.creator", "citation_author")  # fmt: skip
+# Elements that hold a byline, most specific first.
 _BYLINE_SELECTOR = (
-    '[itemprop="author" i], [rel="author" i], [class*="byline" i], [class*="author-name" i]'
+    '[itemprop="author" i], [rel="author" i], a[href*="/author/" i], [class*="byline" i], '
+    '[class*="authorname" i], [class*="author-name" i], [class*="author__name" i], '
+    '[class~="author" i], [id~="author" i], [id~="authors" i]'
 )
 _PREFIX = re.compile(r"^(?:by|von|par|por|di|door|de|av|af|от|przez)\s+", re.IGNORECASE)
-_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\|)\s*")
-_NOT_A_NAME = re.compile(r"https?:|www\.|@|\d", re.IGNORECASE)
+_SPLIT = re.compile(r"\s*(?:,|;|&|/|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\|)\s*")
+# "Elena Oberholzer (obe)": a desk's initials after the name.
+_INITIALS = re.compile(r"\s*\([^)]{1,8}\)$")
+_NOT_A_NAME = re.compile(r"https?:|www\.|@|\d|[()\[\]{}<>=]", re.IGNORECASE)
+# Bylines that name a desk, a role or a picture credit rather than a person.
+_NOT_A_PERSON = re.compile(
+    r"\b(?:staff|reports?|desk|team|editors?|editorial|redaktion|rédaction|agenc(?:y|ies)|"
+    r"news|media|wires?|image|photo|getty|reuters|afp|dpa|associated press|"
+    r"press association)\b",
+    re.IGNORECASE,
+)
+_SLUG = re.compile(r"^[a-z]+(?:-[a-z]+)+$")
 _MAX_AUTHORS = 10
 
 
 def extract_authors(page: Page, site: str | None) -> tuple[list[str], str]:
     """Author names and their source ('json-ld:author', 'meta:author', 'byline')."""
+    avoid = _organisation_keys(page, site)
     for obj in article_objects(page):
-        names = _jsonld_people(obj.get("author"))
+        names = _clean_names(_jsonld_people(obj.get("author")), avoid)
         if names:
-            return _clean_names(names, site), "json-ld:author"
+            return names, "json-ld:author"
     for key in _AUTHOR_META:
-        values = page.meta.get(key)
-        if values:
-            names = _clean_names(values, site)
-            if names:
-                return names, f"meta:{key}"
-    for node in page.tree.css(_BYLINE_SELECTOR):
-        names = _clean_names([node.text()], site)
+        names = _clean_names(page.meta.get(key, []), avoid)
         if names:
+            return names, f"meta:{key}"
+    for node in page.tree.css(_BYLINE_SELECTOR):
+        text = node.text()
+        names = _clean_names([text], avoid) if len(text) < 200 else []
+        if names and all(_looks_like_a_person(name) for name in names):
             return names, "byline"
     return [], ""
 
@@ -52,17 +66,42 @@ def _jsonld_people(value: Any) -> list[str]:
     return names
 
 
-def _clean_names(values: list[str], site: str | None) -> list[str]:
-    site_key = (site or "").casefold()
+def _clean_names(values: list[str], avoid: set[str]) -> list[str]:
     names: list[str] = []
     for value in values:
         for part in _SPLIT.split(_PREFIX.sub("", clean_inline(value))):
-            name = part.strip(" .:-–—")
-            if _is_name(name) and name.casefold() != site_key and name not in names:
+            name = _INITIALS.sub("", part).strip(" .:-–—")
+            if _SLUG.match(name):  # "chuck-ross": a URL slug standing in for the name
+                name = name.replace("-", " ").title()
+            if _is_name(name) and _key(name) not in avoid and name not in names:
                 names.append(name)
     return names[:_MAX_AUTHORS]
 
 
 def _is_name(value: str) -> bool:
     words = value.split()
-    return 1 <= len(words) <= 5 and len(value) <= 60 and not _NOT_A_NAME.search(value)
+    return (
+        1 <= len(words) <= 5
+        and len(value) <= 60
+        and not _NOT_A_NAME.search(value)
+        and not _NOT_A_PERSON.search(value)
+    )
+
+
+def _looks_like_a_person(name: str) -> bool:
+    """Free text from the page needs a first and a last name, capitalised."""
+    words = name.split()
+    capitalised = sum(w[:1].isupper() for w in words)
+    return len(words) >= 2 and capitalised * 2 > len(words)
+
+
+def _organisation_keys(page: Page, site: str | None) -> set[str]:
+    """The publication's own names (site name, web address) that pose as authors."""
+    keys = {_key(site)} if site else set()
+    host = urlsplit(page.url or "").hostname or ""
+    keys.update(_key(label) for label in host.split(".") if len(label) > 3)
+    return keys
+
+
+def _key(value: str) -> str:
+    return "".join(ch for ch in value.casefold() if ch.isalnum())

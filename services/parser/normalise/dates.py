@@ -47,6 +47,21 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_.]|$)"
 )
 _TIMESTAMP = re.compile(r"^\d{10}(?:\d{3})?$")
+_DEFAULTS = (datetime(1, 1, 1), datetime(2, 2, 2))  # noqa: DTZ001 - never returned
+_TZ_NAME = re.compile(r"\b[A-Z]{2,5}\b")
+_ZONES = {
+    name: offset * 3600
+    for offset, names in {
+        0: "UTC GMT UT Z WET", 1: "BST CET WEST", 2: "CEST EET SAST", 3: "EEST MSK",
+        8: "HKT SGT AWST", 9: "JST KST", 10: "AEST", 11: "AEDT", -5: "EST CDT",
+        -4: "EDT AST", -6: "MDT", -7: "MST PDT", -8: "PST", -3: "ADT", 5: "PKT",
+    }.items()
+    for name in names.split()
+}
+_CALENDAR_WORDS = frozenset(
+    "jan feb mar apr may jun jul aug sep oct nov dec mon tue wed thu fri sat sun am pm"
+    .split()
+)
 
 
 def published_at(page: Page, fetched_at: datetime, hint: PublishedAt | None) -> tuple[
@@ -88,15 +103,31 @@ def _parse(raw: str) -> PublishedAt | None:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        try:
-            value = dateutil_parser.parse(raw, default=datetime(1, 1, 1))  # noqa: DTZ001
-        except (ValueError, OverflowError, TypeError):
+        parsed = _parse_loosely(raw)
+        if parsed is None:
             return None
-        if value.year == 1:
-            return None
+        value = parsed
     if value.tzinfo is None:
         return value.date()
     return value
+
+
+def _parse_loosely(raw: str) -> datetime | None:
+    """dateutil's reading of ``raw``, only when it holds a year, a month and a day."""
+    raw = _TZ_NAME.sub(_known_zone, raw)
+    try:
+        # Two defaults: a field that changes with them was not in the text.
+        first = dateutil_parser.parse(raw, default=_DEFAULTS[0], tzinfos=_ZONES)
+        second = dateutil_parser.parse(raw, default=_DEFAULTS[1], tzinfos=_ZONES)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return first if first == second else None
+
+
+def _known_zone(match: re.Match[str]) -> str:
+    """Keep time zone names dateutil is told about, drop the others (it would warn)."""
+    word = match.group(0)
+    return word if word in _ZONES or word.lower()[:3] in _CALENDAR_WORDS else " "
 
 
 def _after(value: PublishedAt, fetched_at: datetime) -> bool:

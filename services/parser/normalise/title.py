@@ -9,18 +9,26 @@ from .jsonld import article_objects, first_string
 from .text import clean_inline
 
 # "Headline | Site", "Headline - Site", "Site: Headline"...
+_NON_WORD = re.compile(r"\W+")
 _SEPARATORS = re.compile(r"\s+[|\-–—·•»:/]\s+|\s+::\s+")
 
 
 def extract_title(page: Page, site: str | None, hint: str | None) -> tuple[str | None, str]:
-    """The headline and its source; ``hint`` (from the feed or dump) when the page has none."""
-    h1 = _first_h1(page)
-    for value, source in _candidates(page):
-        title = strip_site_name(value, site)
-        if title:
-            if h1 and _same_words(h1, title) and len(h1) >= len(title):
-                return h1, source
-            return title, source
+    """The headline and its source; ``hint`` (from the feed or dump) when the page has none.
+
+    The metadata title that the visible ``<h1>`` agrees with is the headline (og:title
+    often names the article for social media, ``<title>`` for search); without one,
+    og:title, JSON-LD headline, then ``<title>``, each without the site name.
+    """
+    candidates = [(strip_site_name(value, site), source) for value, source in _candidates(page)]
+    known = {_key(value): (value, source) for value, source in reversed(candidates)}
+    for h1 in page.h1:
+        if h1 and _key(h1) in known:
+            return known[_key(h1)]
+    for value, source in candidates:
+        if value:
+            return value, source
+    h1 = next((h1 for h1 in page.h1 if h1), None)
     if h1:
         return h1, "h1"
     if hint and clean_inline(hint):
@@ -57,10 +65,6 @@ def _candidates(page: Page) -> list[tuple[str, str]]:
     return found
 
 
-def _first_h1(page: Page) -> str | None:
-    return next((h1 for h1 in page.h1 if h1), None)
-
-
 def _rejoin(title: str, parts: list[str]) -> str:
     """Rejoin kept segments with the separator the title itself used between them."""
     start = title.find(parts[0])
@@ -69,8 +73,4 @@ def _rejoin(title: str, parts: list[str]) -> str:
 
 
 def _key(value: str) -> str:
-    return re.sub(r"\W+", " ", value.lower()).strip()
-
-
-def _same_words(a: str, b: str) -> bool:
-    return _key(a) == _key(b)
+    return " ".join(_NON_WORD.split(value.casefold())).strip()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from jsonschema import Draft7Validator, Draft202012Validator  # type: ignore[import-untyped]
+from jsonschema import Draft7Validator, Draft202012Validator
 from prometheus_client import CollectorRegistry
 
 from schemas import RawArticle, Source, SourceKind, article_id, ce_headers

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from jsonschema import Draft7Validator  # type: ignore[import-untyped]
+from jsonschema import Draft7Validator
 
 from services.fetcher.config import FetcherSettings
 from services.parser.config import ParserSettings
