@@ -227,6 +227,14 @@ def match(
                 and _overlaps(p, spans[gi], str(g["evidence"]))
             ):
                 edges[gi].append(pi)
+        # among equally valid pairs, try first the ones whose fields agree: the matching
+        # stays maximum, and two acts in one sentence are not paired crosswise
+        edges[gi].sort(
+            key=lambda pi: (
+                not authority_correct(g, preds[pi]),
+                date_correct(g, preds[pi]) is False,
+            )
+        )
     owner: dict[int, int] = {}
 
     def augment(gi: int, seen: set[int]) -> bool:

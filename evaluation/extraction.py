@@ -382,7 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         traf, _ = evaluate(cases, predict_trafilatura)
         hd_orig, _ = evaluate(cases, lambda c: predict_htmldate(c, original=True))
         hd_default, _ = evaluate(cases, lambda c: predict_htmldate(c, original=False))
-        results["trafilatura"] = summarise(traf)
+        # trafilatura does not identify languages (its field echoes a filter setting).
+        results["trafilatura"] = {**summarise(traf), "language": None}
         results["htmldate"] = {"published": summarise(hd_orig)["published"]}
         results["htmldate_default"] = {"published": summarise(hd_default)["published"]}
         results["per_page"] = {

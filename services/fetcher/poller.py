@@ -35,6 +35,9 @@ from services.fetcher.urls import canonical_link, canonicalize
 log = get_logger(__name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 MAX_CHILD_SITEMAPS = 50
+_COUNTED = ("skipped", "retry", "rejected", "oversize")
+_SKIPPED = "skipped"
+_UNSTARTED = "unstarted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,29 @@ class SourcePoller:
         done = await self._state.done(i.url for i in items)
         m.articles_skipped.labels(source.id).inc(len(done))
         todo = [i for i in items if i.url not in done]
+        outcomes: list[_Sent | str] = []
+        # Waves: claims are taken a wave at a time (so a lease never has to outlive a
+        # long poll), and each wave's messages are acknowledged before the next starts.
+        wave = self._options.article_concurrency * 4
+        for start in range(0, len(todo), wave):
+            if self._stop.is_set():
+                break  # draining: the rest is not claimed, the next run picks it up
+            outcomes += await self._wave(source, todo[start : start + wave])
+        counts = {k: sum(1 for o in outcomes if o == k) for k in _COUNTED}
+        return PollReport(
+            discovered=len(items),
+            published=sum(1 for o in outcomes if isinstance(o, _Sent)),
+            skipped=len(done) + counts["skipped"],
+            retry=counts["retry"],
+            rejected=counts["rejected"],
+            oversize=counts["oversize"],
+        )
+
+    async def _wave(self, source: SourceConfig, items: list[Discovered]) -> list[_Sent | str]:
+        owner, lease = self._options.owner, self._options.lease_seconds
+        claimed = await self._state.claim_many([i.url for i in items], source.id, owner, lease)
+        others = len(items) - len(claimed)
+        self._metrics.articles_skipped.labels(source.id).inc(others)
         sender = self._sender_factory()
         slots = asyncio.Semaphore(self._options.article_concurrency)
 
@@ -97,38 +123,32 @@ class SourcePoller:
             async with slots:
                 return await self._article(source, item, sender)
 
-        results = await asyncio.gather(*(bounded(i) for i in todo), return_exceptions=True)
+        mine = [i for i in items if i.url in claimed]
+        results = await asyncio.gather(*(bounded(i) for i in mine), return_exceptions=True)
         outcomes = [r for r in results if not isinstance(r, BaseException)]
-        sent = [o for o in outcomes if isinstance(o, _Sent)]
-        await self._confirm(source, sender, sent)
+        await self._confirm(source, sender, [o for o in outcomes if isinstance(o, _Sent)])
+        unstarted = [i.url for i, r in zip(mine, results, strict=True) if r == _UNSTARTED]
+        if unstarted:
+            await self._state.release_many(unstarted, owner, 0.0, "stopped before fetching")
         failure = next((r for r in results if isinstance(r, BaseException)), None)
         if failure is not None:  # e.g. the crawl state went away mid-poll: the poll failed
             raise failure
-        counts = {
-            k: sum(1 for o in outcomes if o == k)
-            for k in ("skipped", "retry", "rejected", "oversize")
-        }
-        return PollReport(
-            discovered=len(items),
-            published=len(sent),
-            skipped=len(done) + counts["skipped"],
-            retry=counts["retry"],
-            rejected=counts["rejected"],
-            oversize=counts["oversize"],
-        )
+        return ["skipped"] * others + [_SKIPPED if o == _UNSTARTED else o for o in outcomes]
 
     async def _confirm(self, source: SourceConfig, sender: Sender, sent: list[_Sent]) -> None:
         started = time.perf_counter()
+        owner = self._options.owner
         try:
             await sender.flush()
         except BrokerUnavailable:
-            for item in sent:  # not acknowledged: anyone may try again soon
-                await self._state.release(item.urls[0], self._options.owner, 0.0, "publish failed")
+            # Not acknowledged: anyone may try again soon.
+            await self._state.release_many([s.urls[0] for s in sent], owner, 0.0, "publish failed")
             self._metrics.stage_items.labels("publish", "retry").inc(len(sent))
             raise
         self._metrics.stage_seconds.labels("publish").observe(time.perf_counter() - started)
-        for item in sent:
-            await self._state.finish(item.urls, Status.PUBLISHED, article_id=item.article_id)
+        await self._state.finish_many(
+            (url, Status.PUBLISHED, s.article_id) for s in sent for url in s.urls
+        )
         self._metrics.articles_published.labels(source.id).inc(len(sent))
         self._metrics.stage_items.labels("publish", "ok").inc(len(sent))
 
@@ -186,11 +206,8 @@ class SourcePoller:
 
     async def _article(self, source: SourceConfig, item: Discovered, sender: Sender) -> _Sent | str:
         if self._stop.is_set():
-            return "skipped"  # draining: not claimed, the next run picks it up
+            return _UNSTARTED  # draining: its claim is released
         owner = self._options.owner
-        if not await self._state.claim(item.url, source.id, owner, self._options.lease_seconds):
-            self._metrics.articles_skipped.labels(source.id).inc()
-            return "skipped"
         started = time.perf_counter()
         try:
             raw, urls = await self._build(source, item)

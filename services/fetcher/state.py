@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from services.common.errors import StorageUnavailable
 
@@ -81,6 +81,7 @@ class Status(StrEnum):
     ALIAS = "alias"  # its canonical URL is another row
 
 
+_CHUNK = 500  # rows per statement (SQLite's bound-parameter limit is 32766)
 DONE = frozenset({Status.PUBLISHED, Status.OVERSIZE, Status.REJECTED, Status.ALIAS})
 
 
@@ -129,10 +130,10 @@ class CrawlState:
         found: set[str] = set()
         async with _errors(), self._engine.connect() as conn:
             batch = list(keys)
-            for start in range(0, len(batch), 500):
+            for start in range(0, len(batch), _CHUNK):
                 rows = await conn.execute(
                     select(articles.c.url_key).where(
-                        articles.c.url_key.in_(batch[start : start + 500]),
+                        articles.c.url_key.in_(batch[start : start + _CHUNK]),
                         articles.c.status.in_([s.value for s in DONE]),
                     )
                 )
@@ -141,43 +142,66 @@ class CrawlState:
 
     async def claim(self, url: str, source_id: str, owner: str, lease_seconds: float) -> bool:
         """Take the URL for ``lease_seconds``; False when it is done or someone holds it."""
+        return url in await self.claim_many([url], source_id, owner, lease_seconds)
+
+    async def claim_many(
+        self, urls: Sequence[str], source_id: str, owner: str, lease_seconds: float
+    ) -> set[str]:
+        """Atomically take every URL nobody holds; returns the ones taken.
+
+        New URLs are inserted (conflicts ignored); known ones are taken over only when
+        they wait for a retry or their holder's lease has expired. Each statement is
+        atomic, so of two replicas racing for a URL exactly one gets it.
+        """
+        by_key = {url_key(u): u for u in urls}
         now = self._clock()
-        key = url_key(url)
+        taken: set[str] = set()
         async with _errors(), self._engine.begin() as conn:
-            inserted = await conn.execute(
-                self._insert(articles)
-                .values(
-                    url_key=key,
-                    url=url,
-                    source_id=source_id,
-                    status=Status.CLAIMED.value,
-                    owner=owner,
-                    lease_until=now + lease_seconds,
-                    attempts=1,
-                    updated_at=_now(),
+            keys = list(by_key)
+            for start in range(0, len(keys), _CHUNK):
+                chunk = keys[start : start + _CHUNK]
+                rows = [
+                    {
+                        "url_key": key,
+                        "url": by_key[key],
+                        "source_id": source_id,
+                        "status": Status.CLAIMED.value,
+                        "owner": owner,
+                        "lease_until": now + lease_seconds,
+                        "attempts": 1,
+                        "updated_at": _now(),
+                    }
+                    for key in chunk
+                ]
+                inserted = await conn.execute(
+                    self._insert(articles)
+                    .values(rows)
+                    .on_conflict_do_nothing(index_elements=["url_key"])
+                    .returning(articles.c.url_key)
                 )
-                .on_conflict_do_nothing(index_elements=["url_key"])
-                .returning(articles.c.url_key)
-            )
-            if inserted.first() is not None:
-                return True
-            taken = await conn.execute(
-                update(articles)
-                .where(
-                    articles.c.url_key == key,
-                    articles.c.status.in_([Status.CLAIMED.value, Status.RETRY.value]),
-                    articles.c.lease_until < now,
+                fresh = {row.url_key for row in inserted}
+                rest = [k for k in chunk if k not in fresh]
+                taken |= fresh
+                if not rest:
+                    continue
+                resumed = await conn.execute(
+                    update(articles)
+                    .where(
+                        articles.c.url_key.in_(rest),
+                        articles.c.status.in_([Status.CLAIMED.value, Status.RETRY.value]),
+                        articles.c.lease_until < now,
+                    )
+                    .values(
+                        status=Status.CLAIMED.value,
+                        owner=owner,
+                        lease_until=now + lease_seconds,
+                        attempts=articles.c.attempts + 1,
+                        updated_at=_now(),
+                    )
+                    .returning(articles.c.url_key)
                 )
-                .values(
-                    status=Status.CLAIMED.value,
-                    owner=owner,
-                    lease_until=now + lease_seconds,
-                    attempts=articles.c.attempts + 1,
-                    updated_at=_now(),
-                )
-                .returning(articles.c.url_key)
-            )
-            return taken.first() is not None
+                taken |= {row.url_key for row in resumed}
+        return {by_key[k] for k in taken}
 
     async def finish(
         self,
@@ -187,47 +211,63 @@ class CrawlState:
         article_id: str | None = None,
         reason: str | None = None,
     ) -> None:
-        """Record a final outcome for claimed URLs (an alias row is created if missing)."""
-        async with _errors(), self._engine.begin() as conn:
-            for url in urls:
-                await self._upsert_final(conn, url, status, article_id, reason)
+        """Record a final outcome for URLs (a row is created for one not seen before)."""
+        await self.finish_many(((u, status, article_id) for u in urls), reason)
 
-    async def _upsert_final(
-        self,
-        conn: AsyncConnection,
-        url: str,
-        status: Status,
-        article_id: str | None,
-        reason: str | None,
+    async def finish_many(
+        self, outcomes: Iterable[tuple[str, Status, str | None]], reason: str | None = None
     ) -> None:
-        values = {
-            "status": status.value,
-            "article_id": article_id,
-            "reason": (reason or "")[:1000] or None,
-            "updated_at": _now(),
-        }
-        statement = (
-            self._insert(articles)
-            .values(
-                url_key=url_key(url), url=url, source_id="", lease_until=0.0, attempts=1, **values
-            )
-            .on_conflict_do_update(index_elements=["url_key"], set_=values)
+        """Record final outcomes ``(url, status, article_id)`` in one transaction."""
+        rows = [
+            {
+                "url_key": url_key(url),
+                "url": url,
+                "source_id": "",
+                "lease_until": 0.0,
+                "attempts": 1,
+                "status": status.value,
+                "article_id": article_id,
+                "reason": (reason or "")[:1000] or None,
+                "updated_at": _now(),
+            }
+            for url, status, article_id in outcomes
+        ]
+        if not rows:
+            return
+        statement = self._insert(articles)
+        statement = statement.on_conflict_do_update(
+            index_elements=["url_key"],
+            set_={
+                name: statement.excluded[name]
+                for name in ("status", "article_id", "reason", "updated_at")
+            },
         )
-        await conn.execute(statement)
+        async with _errors(), self._engine.begin() as conn:
+            await conn.execute(statement, rows)
 
     async def release(self, url: str, owner: str, retry_after: float, reason: str) -> None:
         """A transient failure: let anyone claim the URL again after ``retry_after``."""
+        await self.release_many([url], owner, retry_after, reason)
+
+    async def release_many(
+        self, urls: Sequence[str], owner: str, retry_after: float, reason: str
+    ) -> None:
+        if not urls:
+            return
+        keys = [url_key(u) for u in urls]
         async with _errors(), self._engine.begin() as conn:
-            await conn.execute(
-                update(articles)
-                .where(articles.c.url_key == url_key(url), articles.c.owner == owner)
-                .values(
-                    status=Status.RETRY.value,
-                    lease_until=self._clock() + retry_after,
-                    reason=reason[:1000],
-                    updated_at=_now(),
+            for start in range(0, len(keys), _CHUNK):
+                await conn.execute(
+                    update(articles)
+                    .where(articles.c.url_key.in_(keys[start : start + _CHUNK]))
+                    .where(articles.c.owner == owner)
+                    .values(
+                        status=Status.RETRY.value,
+                        lease_until=self._clock() + retry_after,
+                        reason=reason[:1000],
+                        updated_at=_now(),
+                    )
                 )
-            )
 
     async def status(self, url: str) -> Status | None:
         async with _errors(), self._engine.connect() as conn:

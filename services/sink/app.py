@@ -13,6 +13,7 @@ import asyncio
 
 from prometheus_client import CollectorRegistry
 
+from services.common.faults import FaultSettings
 from services.common.kafka import BatchConsumer, build_consumer
 from services.common.lifecycle import wait_or_stop
 from services.common.logging import get_logger
@@ -31,6 +32,7 @@ async def run(
     settings: SinkSettings, stop: asyncio.Event, registry: CollectorRegistry | None = None
 ) -> None:
     """Composition root: build everything, consume until ``stop``, then drain."""
+    faults = FaultSettings.load()  # off unless REGWIRE_FAULT_* enable it (chaos suite only)
     async with Store(settings.dsn, timeout=settings.db_timeout_seconds) as store:
         if settings.migrate_on_start and not await _migrate(store, stop):
             return
@@ -53,6 +55,7 @@ async def run(
                     name=NAME,
                     max_records=settings.batch_max_size,
                     max_backoff_seconds=settings.retry_max_backoff_seconds,
+                    after_handle=faults.after_db_commit_hook(NAME),
                 )
                 await loop.run(stop)
             finally:

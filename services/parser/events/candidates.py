@@ -198,7 +198,12 @@ class CandidateBuilder:
             best = _nearest(text, mentions, trig, trig_end, c_start)
             return self._named(ctx, sent, best) if best else None
         if rule.prefer:
-            preferred = [a for a in mentions if a.authority.kind in rule.prefer]
+            # "obtained orders in the Court of First Instance": the court decides
+            preferred = [
+                a
+                for a in ctx.authorities_in(sent.start, sent.end)
+                if a.authority.kind in rule.prefer
+            ]
             if preferred:
                 return self._named(ctx, sent, preferred[0])
             court = self._generic_actor(ctx, sent, rule, sent.end, c_start, rule.prefer)

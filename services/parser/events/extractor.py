@@ -71,6 +71,7 @@ class RuleBasedExtractor:
         acts, statements = self.candidates(ctx)
         merged = merge_acts(acts, release=ctx.issuer is not None) + merge_statements(statements)
         merged.sort(key=lambda c: (c.span[0], c.trigger))
+        _full_names(merged)
         return [self._event(article, ctx, c) for c in merged]
 
     def candidates(self, ctx: ArticleContext) -> tuple[list[Candidate], list[Candidate]]:
@@ -182,6 +183,23 @@ def _duplicate(found: list[Candidate], cand: Candidate) -> bool:
     return False
 
 
+def _full_names(cands: list[Candidate]) -> None:
+    """ "Chu" -> "Daniel Chu" when the article names the person in full elsewhere."""
+    full: dict[str, str] = {}
+    for c in cands:
+        for s in c.subjects:
+            parts = s.split()
+            if 2 <= len(parts) <= 4 and parts[-1][:1].isupper():
+                full.setdefault(parts[-1], s)
+    for c in cands:
+        out: list[str] = []
+        for s in c.subjects:
+            name = full.get(s, s) if " " not in s else s
+            if name not in out:
+                out.append(name)
+        c.subjects = out
+
+
 def summary(c: Candidate) -> str:
     """One plain sentence: who did what to whom, where and when."""
     actor = c.label or (c.authority.name if c.authority else f"Authorities in {c.jurisdiction}")
@@ -195,4 +213,3 @@ def summary(c: Candidate) -> str:
         what = f"took a regulatory action ({definition.label})"
     when = "" if c.date.precision.value == "unknown" else f" ({c.date.value})"
     return f"{actor} {what} in {c.jurisdiction}{when}."
-

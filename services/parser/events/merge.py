@@ -177,4 +177,3 @@ def _join_unnamed(cands: list[Candidate]) -> list[Candidate]:
                 drop.add(j)
                 break
     return [c for k, c in enumerate(cands) if k not in drop]
-

@@ -45,7 +45,8 @@ _CAPITALISABLE = frozenset(
 # Futures a law can state as fact: "the rule will take effect on 1 January".
 _SCHEDULED = frozenset(["will", "shall", "must", "set to", "scheduled to", "due to", "going to"])
 _CLAUSE = re.compile(
-    r"[;:—–“”\"]|\s-\s|\b(?:but|while|although|whereas|however|unlike)\b|,\s+(?:and|which|who|as)\b"
+    r"[;:—–“”\"]|\s-\s|\b(?:but|while|although|whereas|however|unlike)\b"
+    r"|,\s+(?:and(?!\s+[A-Z])|which|who|as)\b"  # ", and Ameryn Seibold" continues a list
 )
 
 

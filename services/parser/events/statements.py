@@ -254,6 +254,16 @@ class StatementFinder:
         self, ctx: ArticleContext, sent: Sentence, m: re.Match[str]
     ) -> Authority | None:
         title = m.group(0)
+        members = self._members.get(title)
+        if members:  # a title the registry knows ("Senator", "SEC Chairman", "lawmaker")
+            if len(members) == 1:
+                return members[0]
+            places = ctx.places_in(max(sent.start, m.start() - 30), m.start())
+            code = places[-1].place.code if places else ctx.dominant_jurisdiction()
+            return next((a for a in members if a.jurisdiction == code), members[0])
+        if title not in self._generic_titles:
+            return None
+        # a generic title takes the body named beside it ("Director of the SEC's Division")
         near = [
             a
             for a in ctx.authorities_in(
@@ -261,16 +271,9 @@ class StatementFinder:
             )
             if a.authority.kind in _SPEAKING_KINDS
         ]
-        if near and title in self._generic_titles and title not in _LEGISLATOR_TITLES:
-            return min(near, key=lambda a: abs(a.start - m.start())).authority
-        members = self._members.get(title)
-        if not members:
+        if not near:
             return None
-        if len(members) == 1:
-            return members[0]
-        places = ctx.places_in(max(sent.start, m.start() - 30), m.start())
-        code = places[-1].place.code if places else ctx.dominant_jurisdiction()
-        return next((a for a in members if a.jurisdiction == code), members[0])
+        return min(near, key=lambda a: abs(a.start - m.start())).authority
 
     def _about_regulation(self, ctx: ArticleContext, sent: Sentence) -> bool:
         """The sentence, or one beside it, is about regulation (not the war or rates)."""

@@ -35,6 +35,10 @@ ACT = re.compile(
     r"(?:Act|Bill|Ordinance|Directive)\b(?:\s+of\s+\d{4})?(?:\s+\([A-Z][\w\-]*\))?"
     r"|\b(?:Regulation|Rule|Form)\s+(?:[A-Z][\w\-]*|\d[\w.()\-]*[\w)])(?:\s+[A-Z][\w\-]*)*"
 )
+_CITED = re.compile(
+    r"(?:\bunder|\bpursuant\s+to|\bviolat\w+|\bprovisions\s+of|\bSection\s+\S+\s+of|"
+    r"\brequirements\s+of|\bamended|\bof)\s+(?:the\s+)?$"
+)
 _COREF = re.compile(r"\b(?:the|this|that)\s+(?:bill|legislation|measure|act|law|Act)\b|\bit\b")
 _LEADING_POSSESSIVE = re.compile(r"^[A-Z][\w.]*(?:’s|'s)\s+")
 _SUFFIX_STRIP = re.compile(
@@ -117,9 +121,15 @@ class SubjectExtractor:
 
     @staticmethod
     def acts(text: str, start: int, end: int) -> list[str]:
-        """Names of laws, bills and rules ("CLARITY Act", "Rule 14a-8") in text[start:end]."""
+        """Names of laws, bills and rules ("CLARITY Act", "Rule 14a-8") in text[start:end].
+
+        A statute cited as the legal basis ("under the Securities Exchange Act of 1934",
+        "violating Section 5 of the Securities Act") is context, not what the act is about.
+        """
         out: list[str] = []
         for m in ACT.finditer(text, start, end):
+            if _CITED.search(text, max(0, m.start() - 40), m.start()):
+                continue
             name = _LEADING_POSSESSIVE.sub("", m.group(0).strip())
             name = re.sub(r"^(?:The|the|A|An|In|On|This|Under)\s+", "", name)
             if len(name) > 4 and name not in out:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemas.models import Article, Extractor, RawArticle
 
-from .authors import extract_authors
+from .authors import authors_from_bylines, extract_authors
 from .dates import modified_at, parse_date, published_at
 from .document import parse_page
 from .errors import NormaliseError
@@ -41,6 +41,9 @@ def _from_html(raw: RawArticle, html: str) -> Article:
     summary, provenance["description"] = description(page)
     main = extract_main_text(page)  # mutates the tree: every other field is read first
     text = join_paragraphs(main.paragraphs)
+    if not authors and main.bylines:
+        authors = authors_from_bylines(main.bylines, page, site)
+        provenance["authors"] = "byline:text" if authors else ""
     if not text and not title:
         raise NormaliseError("no text: the document has neither a body nor a title")
     language, provenance["language"] = detect_language(page, text or title or "")

@@ -30,6 +30,7 @@ _NOT_A_PERSON = re.compile(
     r"press association)\b",
     re.IGNORECASE,
 )
+_URL = re.compile(r"^(?:https?:)?//|^www\.", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z]+(?:-[a-z]+)+$")
 _MAX_AUTHORS = 10
 
@@ -53,6 +54,16 @@ def extract_authors(page: Page, site: str | None) -> tuple[list[str], str]:
     return [], ""
 
 
+def authors_from_bylines(lines: list[str], page: Page, site: str | None) -> list[str]:
+    """Names from "By ..." lines found in the article text."""
+    avoid = _organisation_keys(page, site)
+    for line in lines:
+        names = _clean_names([line], avoid)
+        if names and all(_looks_like_a_person(name) for name in names):
+            return names
+    return []
+
+
 def _jsonld_people(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     names = []
@@ -69,6 +80,8 @@ def _jsonld_people(value: Any) -> list[str]:
 def _clean_names(values: list[str], avoid: set[str]) -> list[str]:
     names: list[str] = []
     for value in values:
+        if _URL.match(value.strip()):  # article:author is often the author's page
+            continue
         for part in _SPLIT.split(_PREFIX.sub("", clean_inline(value))):
             name = _INITIALS.sub("", part).strip(" .:-–—")
             if _SLUG.match(name):  # "chuck-ross": a URL slug standing in for the name

@@ -188,6 +188,9 @@ FURNITURE_LINE = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# "By Jane Doe and John Roe": a byline is a preposition and capitalised names, nothing else.
+_NAME_WORD = r"[A-ZÀ-ÞĀ-Ž][\w.'’-]*"
 BYLINE_LINE = re.compile(
-    r"^(?:by|von|par|por|di|door)\s+[^\s].{0,80}$", re.IGNORECASE
+    rf"^(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Dd]i|[Dd]oor)\s+{_NAME_WORD}"
+    rf"(?:(?:\s+|\s*,\s*|\s+(?:and|und|et|y|e|&)\s+){_NAME_WORD}){{0,8}}\.?$"
 )

@@ -25,8 +25,9 @@ _VOID = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
 )
 _JUNK_SAMPLE = 4_096
-# Control characters (other than whitespace) and U+FFFD are rare in any real text.
-_JUNK = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+# Control characters (other than whitespace) and U+FFFD are rare in any real text; bytes
+# decoded as Latin-1 or with errors="replace" are full of them.
+_JUNK = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
 def guard_html(html: str) -> bytes:

@@ -9,7 +9,7 @@ element with most of the text. Furniture inside it goes, and lexbor flattens the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
@@ -57,6 +57,7 @@ class MainText:
     paragraphs: list[str]
     links: list[tuple[str, str]]
     source: str
+    bylines: list[str] = field(default_factory=list)
 
 
 def extract_main_text(page: Page) -> MainText:
@@ -77,7 +78,8 @@ def extract_main_text(page: Page) -> MainText:
         root = finder.root()
     _clean(root, finder)
     links = _links(root)
-    return MainText(_lines(root), links, source)
+    lines, bylines = _lines(root)
+    return MainText(lines, links, source, bylines)
 
 
 class _ArticleFinder:
@@ -238,22 +240,22 @@ def _links(root: LexborNode) -> list[tuple[str, str]]:
     return links
 
 
-def _lines(root: LexborNode) -> list[str]:
+def _lines(root: LexborNode) -> tuple[list[str], list[str]]:
+    """The text, one line per block, and apart from it the bylines it held."""
     for node in root.css(_INLINE_TAGS):
         node.unwrap()
     root.merge_text_nodes()
     # A separator no text can hold (control characters are cleaned away later).
-    lines = root.text(separator="\x1f").split("\x1f")
-    return [line for line in lines if not _is_furniture_line(line)]
-
-
-def _is_furniture_line(line: str) -> bool:
-    stripped = line.strip()
-    if len(stripped) > 250:
-        return False
-    return bool(
-        boilerplate.FURNITURE_LINE.match(stripped) or boilerplate.BYLINE_LINE.match(stripped)
-    )
+    lines, bylines = [], []
+    for line in root.text(separator="\x1f").split("\x1f"):
+        stripped = line.strip()
+        if len(stripped) > 250:
+            lines.append(line)
+        elif boilerplate.BYLINE_LINE.match(stripped):
+            bylines.append(stripped)
+        elif not boilerplate.FURNITURE_LINE.match(stripped):
+            lines.append(line)
+    return lines, bylines
 
 
 def _unique(nodes: list[LexborNode]) -> list[LexborNode]:

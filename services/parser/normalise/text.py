@@ -21,6 +21,12 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1d\x1f
 # Joins paragraphs while they are cleaned in one pass; whitespace to str.split().
 _SEPARATOR = "\x1e"
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+# Windows-1252 text read as Latin-1 leaves its curly quotes and dashes as C1 controls.
+_C1 = re.compile("[\x80-\x9f]")
+_CP1252 = {code: bytes([code]).decode("cp1252", "ignore") or None for code in range(0x80, 0xA0)}
+# UTF-8 read as Windows-1252: "Ã©" for "é", "â€™" for "’".
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178"
+                       "\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]{1,3}")
 
 
 def clean_inline(value: str) -> str:
@@ -52,7 +58,24 @@ def split_plain_text(value: str) -> list[str]:
     return value.split("\n")
 
 
+def repair_encoding(value: str) -> str:
+    """Undo the two common misreadings of a page's bytes (see _C1 and _MOJIBAKE)."""
+    if _C1.search(value):
+        value = value.translate(_CP1252)
+    if "Ã" in value or "â" in value or "Â" in value:
+        value = _MOJIBAKE.sub(_redecode, value)
+    return value
+
+
+def _redecode(match: re.Match[str]) -> str:
+    try:
+        return match.group(0).encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return match.group(0)
+
+
 def _decode(value: str) -> str:
+    value = repair_encoding(value)
     if "\\" in value:
         value = _LITERAL_ESCAPES.sub(" ", value)
     if "&" in value:

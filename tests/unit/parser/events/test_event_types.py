@@ -103,6 +103,39 @@ E = EventType
             ["Bybit"],
             "2024-03-15",
         ),
+        (
+            "The SEC today suspended trading in the securities of Acme Corp. because of questions about its disclosures.",
+            E.ENFORCEMENT_ACTION,
+            "US",
+            "SEC",
+            ["Acme Corp."],
+            "2024-03-15",
+        ),
+        (
+            "The SFC has reprimanded and fined Acme Securities Limited $4 million for internal control failures.",
+            E.ENFORCEMENT_ACTION,
+            "HK",
+            "SFC",
+            ["Acme Securities Limited"],
+            "2024-03-15",
+        ),
+        (
+            "FINRA fined Robinhood $29.75 million in 2024.",
+            E.ENFORCEMENT_ACTION,
+            "US",
+            "FINRA",
+            ["Robinhood"],
+            "2024",
+        ),
+        # a court decision obtained by an agency: the court acts
+        (
+            "The Securities and Futures Commission has obtained disqualification orders in the Court of First Instance against two former directors of Acme Holdings Limited.",
+            E.ENFORCEMENT_ACTION,
+            "HK",
+            "HK Court of First Instance",
+            ["Acme Holdings Limited"],
+            "2024-03-15",
+        ),
         # investigation
         (
             "South Korean regulators investigated Telegram in 2024.",
@@ -276,6 +309,8 @@ def test_positive(
         "The complaint alleges that investor accounts were frozen by the platform.",
         "The ethics ban applies to conduct during the presidency.",
         "Strategy bought 5,000 bitcoin last week, the company said.",
+        "Powell said the Fed would keep interest rates unchanged.",
+        "Kremlin spokesman Dmitry Peskov said preparations for the talks are under way.",
         "The SFC will not hesitate to take enforcement action against unlicensed platforms.",
     ],
 )
