@@ -60,7 +60,9 @@ def copy_of(template: RawArticle, tag: str, index: int) -> RawArticle:
     )
 
 
-def copies(count: int, tag: str, templates: tuple[RawArticle, ...] | None = None) -> Iterator[RawArticle]:
+def copies(
+    count: int, tag: str, templates: tuple[RawArticle, ...] | None = None
+) -> Iterator[RawArticle]:
     """``count`` raw articles with distinct URLs, cycling through ``templates``."""
     pool = templates or load().mixed
     for i in range(count):

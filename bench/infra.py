@@ -9,6 +9,7 @@ when each row's transaction committed. Both are started only when a stage asks.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -19,20 +20,22 @@ from local_postgres import LocalPostgres
 
 
 class Infra:
-    def __init__(self, workdir: Path | None = None) -> None:
+    def __init__(self, workdir: Path | None = None, bootstrap: str | None = None) -> None:
+        self._owned = workdir is None
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="regwire-bench-"))
         self._kafka: LocalKafka | None = None
-        self._bootstrap = external_bootstrap()
+        self._external = bootstrap or external_bootstrap()
+        self._bootstrap = self._external
         self._pg: LocalPostgres | None = None
 
     @property
     def kafka_version(self) -> str:
-        return "external cluster" if external_bootstrap() else KAFKA_VERSION
+        return "external cluster" if self._external else KAFKA_VERSION
 
     @property
     def bootstrap(self) -> str:
         if self._bootstrap is None:
-            self._kafka = LocalKafka(self.workdir / "kafka", heap="1g")
+            self._kafka = LocalKafka(self.workdir / "kafka")
             self._kafka.start()
             self._bootstrap = self._kafka.bootstrap_servers
         return self._bootstrap
@@ -44,7 +47,7 @@ class Infra:
     @property
     def postgres(self) -> LocalPostgres:
         if self._pg is None:
-            pg = LocalPostgres(self.workdir / "pg", fsync=True)
+            pg = LocalPostgres(fsync=True)  # its own folder, one the server user can reach
             pg.start()
             pg.psql("ALTER SYSTEM SET track_commit_timestamp = on")
             pg.restart("fast")
@@ -63,11 +66,16 @@ class Infra:
                 self._pg.cleanup()
         if self._kafka is not None:
             self._kafka.stop()
+        if self._owned:
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self) -> Infra:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()

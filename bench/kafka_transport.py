@@ -8,9 +8,10 @@ linger, batch size, request size, ``acks=all``, idempotence, manual commits.
   ``BATCH`` (its acknowledgement point); bare aiokafka sends the same and awaits the
   same futures per batch.
 * consume: ``BatchConsumer`` (getmany -> handler -> commit -> lag gauges) beside a
-  bare getmany -> commit loop, from the first batch to the last commit.
+  bare getmany -> commit loop, from the partition assignment to the last commit.
 
-Runs alternate which side goes first, so a drift in machine load hits both alike.
+Within a run the sides alternate A-B-B-A and each keeps its better round, so a drift or
+a burst of load on a shared machine hits both alike.
 """
 
 from __future__ import annotations
@@ -59,18 +60,35 @@ def payloads(kind: str, count: int) -> list[Message]:
     corpus = load().mixed
     if kind == "raw":
         return [
-            Message(r.article_id.encode(), encode(r), ce_headers(id=r.article_id, source="/b", type=TYPE_RAW_ARTICLE))
+            Message(
+                r.article_id.encode(),
+                encode(r),
+                ce_headers(id=r.article_id, source="/b", type=TYPE_RAW_ARTICLE),
+            )
             for r in copies(min(count, len(corpus)), "t", corpus)
         ] * (count // len(corpus) + 1)
     parsed: list[Message] = []
     for raw in copies(len(corpus), "t", corpus):
         try:
             out = parse_raw(raw)
-        except Exception:  # noqa: S112 - rejected pages have no outputs to send
+        except Exception:
             continue
         a = out.article
-        parsed.append(Message(a.article_id.encode(), encode(a), ce_headers(id=a.article_id, source="/b", type=TYPE_ARTICLE)))
-        parsed += [Message(e.event_id.encode(), encode(e), ce_headers(id=e.event_id, source="/b", type=TYPE_ARTICLE)) for e in out.events]
+        parsed.append(
+            Message(
+                a.article_id.encode(),
+                encode(a),
+                ce_headers(id=a.article_id, source="/b", type=TYPE_ARTICLE),
+            )
+        )
+        parsed += [
+            Message(
+                e.event_id.encode(),
+                encode(e),
+                ce_headers(id=e.event_id, source="/b", type=TYPE_ARTICLE),
+            )
+            for e in out.events
+        ]
     return (parsed * (count // len(parsed) + 1))[:count]
 
 
@@ -119,27 +137,36 @@ async def produce_bare(settings: KafkaSettings, topic: str, messages: Sequence[M
         await producer.stop()
 
 
+async def assigned(consumer: AIOKafkaConsumer) -> float:
+    """Wait until the group gave the consumer its partitions: fetching starts then, so
+    the clock starts then (the group join itself is not transport)."""
+    async with asyncio.timeout(60):
+        while not consumer.assignment():  # noqa: ASYNC110 - aiokafka has no event for it
+            await asyncio.sleep(0.002)
+    return time.perf_counter()
+
+
 async def consume_ours(settings: KafkaSettings, topic: str, count: int) -> float:
     metrics = Metrics(CollectorRegistry(), "bench")
     consumer = build_consumer(settings, f"bench-{uuid.uuid4().hex[:8]}", [topic], "bench")
     stop = asyncio.Event()
     seen = 0
-    first: float | None = None
 
     async def handler(records: list[Record]) -> None:
-        nonlocal seen, first
-        first = first or time.perf_counter()
+        nonlocal seen
         seen += len(records)
         if seen >= count:
             stop.set()
 
     await consumer.start()
     try:
-        loop = BatchConsumer(consumer, handler, metrics=metrics, health=Health(60), name="bench", max_records=BATCH)
+        loop = BatchConsumer(
+            consumer, handler, metrics=metrics, health=Health(60), name="bench", max_records=BATCH
+        )
+        started = await assigned(consumer)
         async with asyncio.timeout(300):
             await loop.run(stop)
-        assert first is not None
-        return time.perf_counter() - first
+        return time.perf_counter() - started
     finally:
         await consumer.stop()
 
@@ -157,38 +184,51 @@ async def consume_bare(settings: KafkaSettings, topic: str, count: int) -> float
     await consumer.start()
     try:
         seen = 0
-        first: float | None = None
+        started = await assigned(consumer)
         async with asyncio.timeout(300):
             while seen < count:
                 batch = await consumer.getmany(timeout_ms=500, max_records=BATCH)
-                if not batch:
-                    continue
-                first = first or time.perf_counter()
                 seen += sum(len(v) for v in batch.values())
-                offsets: dict[TopicPartition, int] = {tp: rs[-1].offset + 1 for tp, rs in batch.items() if rs}
+                offsets: dict[TopicPartition, int] = {
+                    tp: rs[-1].offset + 1 for tp, rs in batch.items() if rs
+                }
                 await consumer.commit(offsets)
-        assert first is not None
-        return time.perf_counter() - first
+        return time.perf_counter() - started
     finally:
         await consumer.stop()
 
 
-async def _one_payload(settings: KafkaSettings, kind: str, count: int, runs: int) -> dict[str, list[float]]:
+async def _one_payload(
+    settings: KafkaSettings, kind: str, count: int, runs: int
+) -> dict[str, list[float]]:
+    """Per run: two rounds in A-B-B-A order, each side's best round (a burst of load
+    from elsewhere on a shared machine lowers one round, rarely both)."""
     messages = payloads(kind, count)
     mb = sum(len(m.value) for m in messages) / 1e6
     out: dict[str, list[float]] = {k: [] for k in ("p_ours", "p_bare", "c_ours", "c_bare")}
-    for run in range(runs):
-        topics = {side: f"bench.transport.{kind}.{side}.{uuid.uuid4().hex[:8]}" for side in ("ours", "bare")}
-        await ensure_topics(settings, topics.values())
-        order = ("ours", "bare") if run % 2 == 0 else ("bare", "ours")
-        for side in order:
-            produce = produce_ours if side == "ours" else produce_bare
-            out[f"p_{side}"].append(len(messages) / await produce(settings, topics[side], messages))
-        for side in order:  # each side reads its own topic: the same messages either way
-            consume = consume_ours if side == "ours" else consume_bare
-            out[f"c_{side}"].append(len(messages) / await consume(settings, topics[side], len(messages)))
+    for _ in range(runs):
+        best: dict[str, float] = dict.fromkeys(("p_ours", "p_bare", "c_ours", "c_bare"), 0.0)
+        for order in (("ours", "bare"), ("bare", "ours")):
+            for side in order:
+                p, c = await _produce_then_consume(settings, kind, side, messages)
+                best[f"p_{side}"] = max(best[f"p_{side}"], p)
+                best[f"c_{side}"] = max(best[f"c_{side}"], c)
+        for key, value in best.items():
+            out[key].append(value)
     out["mb_per_msg"] = [mb / len(messages)]
     return out
+
+
+async def _produce_then_consume(
+    settings: KafkaSettings, kind: str, side: str, messages: Sequence[Message]
+) -> tuple[float, float]:
+    """(produce msgs/s, consume msgs/s) of one side, on a topic of its own."""
+    topic = f"bench.transport.{kind}.{side}.{uuid.uuid4().hex[:8]}"
+    await ensure_topics(settings, [topic])
+    produce = produce_ours if side == "ours" else produce_bare
+    consume = consume_ours if side == "ours" else consume_bare
+    produced = len(messages) / await produce(settings, topic, messages)
+    return produced, len(messages) / await consume(settings, topic, len(messages))
 
 
 async def codecs(settings: KafkaSettings, count: int, runs: int) -> dict[str, list[float]]:
@@ -214,14 +254,16 @@ async def codecs(settings: KafkaSettings, count: int, runs: int) -> dict[str, li
     return found
 
 
-def transport(report: Report, bootstrap: str, runs: int, quick: bool) -> None:
+def transport(report: Report, bootstrap: str, runs: int, quick: bool, scale: float = 1.0) -> None:
     settings = KafkaSettings(bootstrap_servers=bootstrap)
     s = report.stage(
         "kafka",
         f"Kafka transport: wrappers vs bare aiokafka ({settings.compression_type}, "
-        f"linger {settings.linger_ms} ms, batch {settings.max_batch_size // 1024} KiB, acks=all, idempotent)",
+        f"linger {settings.linger_ms} ms, batch {settings.max_batch_size // 1024} KiB, "
+        "acks=all, idempotent)",
     )
-    sizes = {"raw": 300 if quick else 1500, "parsed": 2000 if quick else 15000}
+    sizes = {"raw": 150 if quick else 1000, "parsed": 1000 if quick else 10000}
+    sizes = {k: max(10, int(v * scale)) for k, v in sizes.items()}
     for kind, count in sizes.items():
         r = asyncio.run(_one_payload(settings, kind, count, runs))
         mb = r["mb_per_msg"][0]
@@ -229,13 +271,28 @@ def transport(report: Report, bootstrap: str, runs: int, quick: bool) -> None:
             ours, bare = r[f"{op}_ours"], r[f"{op}_bare"]
             s.add(f"{kind}_{name}_ours", "msgs/s", ours, f"{kind}: {name}, regwire wrapper")
             s.add(f"{kind}_{name}_bare", "msgs/s", bare, f"{kind}: {name}, bare aiokafka")
-            s.add(f"{kind}_{name}_ours_mb", "MB/s", [v * mb for v in ours], f"{kind}: {name}, wrapper MB/s")
-            s.add(f"{kind}_{name}_bare_mb", "MB/s", [v * mb for v in bare], f"{kind}: {name}, bare MB/s")
+            s.add(
+                f"{kind}_{name}_ours_mb",
+                "MB/s",
+                [v * mb for v in ours],
+                f"{kind}: {name}, wrapper MB/s",
+            )
+            s.add(
+                f"{kind}_{name}_bare_mb",
+                "MB/s",
+                [v * mb for v in bare],
+                f"{kind}: {name}, bare MB/s",
+            )
             s.ratio(f"{kind}_{name}_ratio", ours, bare, f"{kind}: {name}, wrapper / bare")
         s.notes.append(f"{kind}: {count} messages of {mb * 1000:.1f} kB on average (value bytes)")
     ratios = [s.get(k).values for k in s.figures if k.endswith("_ratio")]
-    s.add("worst_ratio", "x", [min(vals) for vals in zip(*ratios, strict=True)], "worst wrapper / bare of the four")
-    r = asyncio.run(codecs(settings, 150 if quick else 600, runs))
+    s.add(
+        "worst_ratio",
+        "x",
+        [min(vals) for vals in zip(*ratios, strict=True)],
+        "worst wrapper / bare of the four",
+    )
+    r = asyncio.run(codecs(settings, max(10, int((60 if quick else 300) * scale)), runs))
     for key, values in r.items():
         codec, op = key.split("_")
         s.add(f"codec_{key}", "msgs/s", values, f"raw: {op} with {codec} (wrapper)")

@@ -167,7 +167,10 @@ class Report:
             if stage.error:
                 lines += [f"**failed:** `{stage.error}`", ""]
             if stage.figures:
-                lines += ["| figure | median | min | max | unit | runs |", "|---|---:|---:|---:|---|---:|"]
+                lines += [
+                    "| figure | median | min | max | unit | runs |",
+                    "|---|---:|---:|---:|---|---:|",
+                ]
                 for f in stage.figures.values():
                     label = f.label or f.key
                     lines.append(

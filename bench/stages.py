@@ -119,7 +119,12 @@ def serde_runs(runs: int, min_seconds: float) -> Runs:
     def orjson_encode(a: Article) -> None:
         orjson.dumps(a.model_dump(mode="json"))
 
-    out: Runs = {"decode_pydantic": [], "decode_orjson": [], "encode_pydantic": [], "encode_orjson": []}
+    out: Runs = {
+        "decode_pydantic": [],
+        "decode_orjson": [],
+        "encode_pydantic": [],
+        "encode_orjson": [],
+    }
     for _ in range(runs):
         out["decode_pydantic"].append(
             _cpu_rate(lambda v: RawArticle.model_validate_json(v), values, min_seconds)
@@ -141,7 +146,9 @@ def parse(report: Report, runs: int, quick: bool) -> None:
     s.add("selectolax", "pages/s", r["selectolax"], "raw selectolax parse (ceiling)")
     s.ratio("vs_trafilatura", r["ours"], r["trafilatura"], "regwire / trafilatura")
     s.ratio("of_ceiling", r["ours"], r["selectolax"], "regwire / selectolax parse")
-    s.notes.append(f"{int(r['pages'][0])} pages of tests/fixtures/pages, CPU time of one pinned core")
+    s.notes.append(
+        f"{int(r['pages'][0])} pages of tests/fixtures/pages, CPU time of one pinned core"
+    )
 
 
 def extract(report: Report, runs: int, quick: bool) -> None:
@@ -152,7 +159,9 @@ def extract(report: Report, runs: int, quick: bool) -> None:
 
 
 def parser_core(report: Report, runs: int, quick: bool) -> None:
-    s = report.stage("parser_core", "Parser per message (one core): decode + normalise + extract + encode")
+    s = report.stage(
+        "parser_core", "Parser per message (one core): decode + normalise + extract + encode"
+    )
     r = in_one_core(parser_core_runs, runs, 0.3 if quick else 2.0, 40 if quick else None)
     s.add("ours", "articles/s", r["ours"], "raw bytes -> article + events bytes")
     s.notes.append(
@@ -160,7 +169,11 @@ def parser_core(report: Report, runs: int, quick: bool) -> None:
         "raw message on average: the single-process ceiling of one parser"
     )
     r = in_one_core(serde_runs, runs, 0.2 if quick else 0.5)
-    s.add("decode_pydantic", "msgs/s", r["decode_pydantic"], "RawArticle decode: model_validate_json")
-    s.add("decode_orjson", "msgs/s", r["decode_orjson"], "RawArticle decode: orjson + model_validate")
+    s.add(
+        "decode_pydantic", "msgs/s", r["decode_pydantic"], "RawArticle decode: model_validate_json"
+    )
+    s.add(
+        "decode_orjson", "msgs/s", r["decode_orjson"], "RawArticle decode: orjson + model_validate"
+    )
     s.add("encode_pydantic", "msgs/s", r["encode_pydantic"], "Article encode: model_dump_json")
     s.add("encode_orjson", "msgs/s", r["encode_orjson"], "Article encode: orjson.dumps(model_dump)")

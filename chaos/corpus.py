@@ -151,13 +151,14 @@ def page(i: int, outlet: int, rng: random.Random) -> RawArticle:
     )
 
 
-def known(raw: RawArticle, subject: str) -> KnownArticle | None:
-    """The article with its events, or None when the lead event is not found."""
+def known(raw: RawArticle, subject: str | None) -> KnownArticle | None:
+    """The article with its events, or None when the lead event (naming ``subject``,
+    when given) is not found."""
     try:
         events = parse_raw(raw).events
     except Exception:  # the parser would dead-letter it: not part of a known set
         return None
-    if not any(subject in e.subjects for e in events):
+    if not any(subject is None or subject in e.subjects for e in events):
         return None
     return KnownArticle(raw, encode(raw), frozenset(e.event_id for e in events))
 

@@ -25,7 +25,7 @@ from schemas.cloudevents import TYPE_RAW_ARTICLE, ce_headers
 from services.common.config import KafkaSettings
 from services.common.kafka import build_producer
 
-Message = tuple[bytes, bytes]  # (key, value)
+Message = tuple[bytes, bytes | None]  # (key, value); a None value is a tombstone
 
 
 @contextlib.contextmanager
@@ -45,6 +45,7 @@ class SeedReport:
     sent: int = 0
     acknowledged: dict[bytes, tuple[int, int]] = field(default_factory=dict)  # key -> (p, off)
     failed_attempts: int = 0  # sends that failed and were retried
+    last_error: str = ""
     seconds: float = 0.0
 
 
@@ -57,20 +58,29 @@ async def seed(
     chunk: int = 100,
     deadline_s: float = 600.0,
     report: SeedReport | None = None,
+    max_request_size: int | None = None,
 ) -> SeedReport:
-    """Publish every message until acknowledged; ``rate`` messages/s when given."""
+    """Publish every message until acknowledged; ``rate`` messages/s when given.
+
+    ``max_request_size`` raises the client-side limit (which checks uncompressed
+    sizes) for messages that only fit the topic compressed, as the fetcher's second
+    producer does.
+    """
     out = report or SeedReport()
     began = time.monotonic()
     pending = list(messages)
-    producer = build_producer(
-        KafkaSettings(bootstrap_servers=bootstrap, request_timeout_ms=10_000), "chaos-seeder"
-    )
+    settings = KafkaSettings(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    if max_request_size:
+        settings = settings.model_copy(update={"max_request_size": max_request_size})
+    producer = build_producer(settings, "chaos-seeder")
     with quiet_client_logs():
         await _start_with_retry(producer, began + deadline_s)
         try:
             while pending:
                 if time.monotonic() - began > deadline_s:
-                    raise TimeoutError(f"{len(pending)} messages never acknowledged")
+                    raise TimeoutError(
+                        f"{len(pending)} messages never acknowledged; last error: {out.last_error}"
+                    )
                 batch, pending = pending[:chunk], pending[chunk:]
                 failed = await _send_batch(producer, topic, batch, out)
                 if failed:
@@ -108,11 +118,13 @@ async def _send_batch(
     for key, value in batch:
         try:
             futures.append(((key, value), await producer.send(topic, value, key=key, headers=headers)))
-        except Exception:  # buffer full or broker away: retried with the failed ones
+        except Exception as exc:  # buffer full or broker away: retried with the failed ones
+            out.last_error = repr(exc)[:300]
             failed.append((key, value))
     results = await asyncio.gather(*(f for _, f in futures), return_exceptions=True)
     for (message, _), result in zip(futures, results, strict=True):
         if isinstance(result, BaseException):
+            out.last_error = repr(result)[:300]
             failed.append(message)
         else:
             out.acknowledged[message[0]] = (result.partition, result.offset)

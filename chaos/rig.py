@@ -15,7 +15,7 @@ import os
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,8 +132,10 @@ class Rig:
     env: PipelineEnv | None = None
     parser_procs: list[ServiceProcess] = field(default_factory=list)
     sink_proc: ServiceProcess | None = None
+    fetcher_proc: ServiceProcess | None = None
     watcher: kafkaio.Watcher | None = None
     restarts: dict[str, int] = field(default_factory=dict)  # by the orchestrator
+    stopped: set[int] = field(default_factory=set)  # ids of processes stopped on purpose
     unexpected_exits: list[str] = field(default_factory=list)
 
     @property
@@ -149,6 +151,34 @@ class Rig:
     def sink(self) -> ServiceProcess:
         assert self.sink_proc is not None, "Rig.setup() first"
         return self.sink_proc
+
+    @property
+    def fetcher(self) -> ServiceProcess:
+        assert self.fetcher_proc is not None, "Rig.setup() first"
+        return self.fetcher_proc
+
+    def fetch_from(self, feed_url: str) -> None:
+        """Give the fetcher one feed source on the local site (127.0.0.0/8 allowed)."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        sources = self.log_dir / "sources.yaml"
+        sources.write_text(
+            "sources:\n  - id: chaos-local\n    kind: feed\n"
+            f"    url: {feed_url}\n    outlet: Chaos Wire\n    interval_seconds: 1\n"
+            "    max_items: 500\n",
+            encoding="utf-8",
+        )
+        env = {
+            "REGWIRE_FETCHER_SOURCES_FILE": str(sources),
+            "REGWIRE_FETCHER_STATE_DSN": f"sqlite+aiosqlite:///{self.log_dir / 'state.db'}",
+            "REGWIRE_FETCHER_ALLOW_NETWORKS": '["127.0.0.0/8"]',
+            "REGWIRE_FETCHER_POLL_JITTER": "0",
+            "REGWIRE_FETCHER_PER_HOST_RATE": "0",
+            "REGWIRE_FETCHER_PER_HOST_IN_FLIGHT": "8",
+        }
+        base = self.pipeline
+        self.fetcher.env = PipelineEnv(
+            base.bootstrap, base.name, base.dsn, base.partitions, {**base.extra, **env}
+        )
 
     @property
     def parser(self) -> ServiceProcess:
@@ -180,6 +210,7 @@ class Rig:
         await _sql(self.dsn, *COUNT_WRITES_SQL)
         self.parser_procs = [self.new_parser(i) for i in range(self.parsers)]
         self.sink_proc = ServiceProcess("sink", self.env, self.log_dir / "sink")
+        self.fetcher_proc = ServiceProcess("fetcher", self.env, self.log_dir / "fetcher")
         self.watcher = kafkaio.Watcher(self.infra.bootstrap)
         return self
 
@@ -200,16 +231,31 @@ class Rig:
         self.sink.env = env
 
     async def start(self, *services: ServiceProcess, ready_timeout: float = 120.0) -> None:
-        chosen = list(services) or [*self.parser_procs, self.sink]
+        """Start (default: the first parser and the sink) and wait until ready."""
+        chosen = list(services) or [self.parser, self.sink]
         for svc in chosen:
+            self.stopped.discard(id(svc))
             svc.start()
         for svc in chosen:
             await asyncio.to_thread(svc.wait_ready, ready_timeout)
 
+    def launch(self, svc: ServiceProcess) -> None:
+        """Start without waiting for readiness."""
+        self.stopped.discard(id(svc))
+        svc.start()
+
+    async def stop(self, svc: ServiceProcess, kill: bool = False, timeout: float = 60.0) -> int | None:
+        """SIGTERM (exit code, None if it had to be killed) or SIGKILL; on purpose."""
+        self.stopped.add(id(svc))
+        if kill:
+            await asyncio.to_thread(svc.kill)
+            return -9
+        return await asyncio.to_thread(svc.terminate, timeout)
+
     async def stop_all(self) -> dict[str, int | None]:
         codes: dict[str, int | None] = {}
-        for i, svc in enumerate([*self.parser_procs, self.sink]):
-            if svc.proc is not None:
+        for i, svc in enumerate(self.services()):
+            if svc.proc is not None and svc.alive():
                 codes[f"{svc.service}-{i}"] = await asyncio.to_thread(svc.terminate, 60.0)
         return codes
 
@@ -241,13 +287,14 @@ class Rig:
             return None
 
     def services(self) -> list[ServiceProcess]:
-        return [*self.parser_procs, self.sink]
+        """Every service process of the rig, started or not (fetcher first)."""
+        return [self.fetcher, *self.parser_procs, self.sink]
 
     async def supervise(self) -> None:
         """The orchestrator's job: restart a service that exited or fails liveness."""
         for svc in self.services():
-            if svc.proc is None:
-                continue  # not started (or deliberately stopped) by the scenario
+            if svc.proc is None or id(svc) in self.stopped:
+                continue  # not started, or stopped on purpose by the scenario
             if not svc.alive():
                 self.unexpected_exits.append(f"{svc.service}: exit {svc.proc.returncode}")
                 self.restarts[svc.service] = self.restarts.get(svc.service, 0) + 1
@@ -321,6 +368,22 @@ class Rig:
     def metric(self, svc: ServiceProcess, name: str) -> float:
         return svc.metrics().get(name, 0.0)
 
+    async def row_writes(self) -> int:
+        """Rows the sink has written so far (committed transactions only)."""
+        conn = await asyncpg.connect(plain_dsn(self.dsn), timeout=5)
+        try:
+            return int(await conn.fetchval("SELECT count(*) FROM chaos_row_writes"))
+        finally:
+            await conn.close()
 
-def pick(rng_items: Iterable[str]) -> list[str]:
-    return sorted(rng_items)
+    async def stored_after(self, since: float, baseline: int, timeout: float = 300.0) -> float:
+        """Seconds from ``since`` until the sink has written more than ``baseline`` rows."""
+        while time.monotonic() - since < timeout:
+            try:
+                now = await self.row_writes()
+            except (OSError, asyncpg.PostgresError):
+                now = None
+            if now is not None and now > baseline:
+                return time.monotonic() - since
+            await asyncio.sleep(0.1)
+        raise TimeoutError(f"the sink stored nothing {timeout:.0f}s after the fault")

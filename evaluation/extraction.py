@@ -17,6 +17,7 @@ benchmark does.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -27,7 +28,7 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -170,9 +171,7 @@ def snippet_precision_recall(
     return precision, recall
 
 
-def body_precision_recall(
-    expected: dict[str, Any], body: str
-) -> tuple[float | None, float | None]:
+def body_precision_recall(expected: dict[str, Any], body: str) -> tuple[float | None, float | None]:
     if expected.get("body"):
         return precision_recall(*shingle_tp_fp_fn(expected["body"], body))
     return snippet_precision_recall(
@@ -276,9 +275,14 @@ def predict_trafilatura(case: Case) -> Prediction:
     )
     if doc is None:
         return Prediction(body="")
-    authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
+    fields = doc if isinstance(doc, dict) else {k: getattr(doc, k) for k in doc.__slots__}
+    authors = [a.strip() for a in (fields.get("author") or "").split(";") if a.strip()]
     return Prediction(
-        body=doc.text or "", title=doc.title, published=doc.date, authors=authors, language=None
+        body=fields.get("text") or "",
+        title=fields.get("title"),
+        published=fields.get("date"),
+        authors=authors,
+        language=None,  # trafilatura does not identify the language
     )
 
 
@@ -313,10 +317,8 @@ def normalise_rate(htmls: Sequence[str], rounds: int = 3) -> float:
     raws = [raw_article(Case("x", h, None, {}, DEFAULT_FETCHED_AT)) for h in htmls]
 
     def work(raw: RawArticle) -> None:
-        try:
+        with contextlib.suppress(NormaliseError):
             normalise(raw)
-        except NormaliseError:
-            pass
 
     return pages_per_second(work, raws, rounds)
 
@@ -419,7 +421,9 @@ def _pin_to_one_core() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
-def _print_pages(scores: Sequence[PageScore], cases: Sequence[Case], preds: Sequence[Prediction]) -> None:
+def _print_pages(
+    scores: Sequence[PageScore], cases: Sequence[Case], preds: Sequence[Prediction]
+) -> None:
     for score, case, pred in zip(scores, cases, preds, strict=True):
         flags = "".join(
             "." if ok is None else ("+" if ok else "-")
@@ -449,15 +453,24 @@ def _print_table(results: dict[str, Any]) -> None:
         htmldate = results.get("htmldate", {}).get(key) if key == "published" else None
         print(f"{label:32}{_fmt(ours.get(key)):>10}{_fmt(traf.get(key)):>13}{_fmt(htmldate):>10}")
     if "htmldate_default" in results:
-        print(f"{'  (htmldate, default settings)':55}{_fmt(results['htmldate_default']['published']):>10}")
-    print(f"{'pages/s, one core':32}{ours['pages_per_s']:>10.0f}{traf.get('pages_per_s', 0):>13.1f}")
-    print(f"{'selectolax parse only (ceiling)':32}{results['selectolax_parse']['pages_per_s']:>10.0f}")
+        print(
+            f"{'  (htmldate, default settings)':55}"
+            f"{_fmt(results['htmldate_default']['published']):>10}"
+        )
+    print(
+        f"{'pages/s, one core':32}{ours['pages_per_s']:>10.0f}{traf.get('pages_per_s', 0):>13.1f}"
+    )
+    print(
+        f"{'selectolax parse only (ceiling)':32}{results['selectolax_parse']['pages_per_s']:>10.0f}"
+    )
     if traf.get("pages_per_s"):
         print(f"{'speed-up over trafilatura':32}{ours['pages_per_s'] / traf['pages_per_s']:>9.1f}x")
     print("\nregwire by source of the pages:")
     for group, summary in results["groups"].items():
-        print(f"  {group:13} n={summary['pages']:3}  P={_fmt(summary['precision'])} "
-              f"R={_fmt(summary['recall'])} F1={_fmt(summary['f1'])}")
+        print(
+            f"  {group:13} n={summary['pages']:3}  P={_fmt(summary['precision'])} "
+            f"R={_fmt(summary['recall'])} F1={_fmt(summary['f1'])}"
+        )
 
 
 def _fmt(value: float | None) -> str:

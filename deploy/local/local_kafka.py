@@ -177,6 +177,15 @@ def wait_until_ready(
     raise LauncherError(f"the Kafka broker at {bootstrap} did not answer within {timeout:.0f}s")
 
 
+def cluster_id() -> str:
+    """A KRaft cluster id: 16 random bytes, URL-safe base64, not starting with '-'
+    (the format tool would read such an id as an option)."""
+    while True:
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if cid[0].isalnum():
+            return cid
+
+
 class LocalKafka:
     """One broker process over one data folder; ``start()``/``stop()`` or ``with``."""
 
@@ -255,7 +264,7 @@ class LocalKafka:
         props = self.data_dir / "server.properties"
         props.write_text(self._properties(), encoding="utf-8")
         if not (self.data_dir / "logs" / "meta.properties").exists():
-            cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            cid = cluster_id()
             fmt = self._java(
                 java, libs, "kafka.tools.StorageTool", "format", "-t", cid, "-c", str(props)
             )

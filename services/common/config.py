@@ -39,7 +39,10 @@ class KafkaSettings(BaseSettings):
     enable_idempotence: bool = True
     enable_auto_commit: bool = False
 
-    compression_type: Literal["gzip", "lz4", "zstd", "snappy"] | None = "gzip"
+    # zstd (level 3, via cramjam): on news HTML about 13x faster to compress and 4x
+    # faster to decompress than aiokafka's gzip (level 9), with smaller batches
+    # (``make bench``, Kafka transport). Any Kafka >= 2.1 broker and client reads it.
+    compression_type: Literal["gzip", "lz4", "zstd", "snappy"] | None = "zstd"
     linger_ms: int = Field(default=5, ge=0)
     max_batch_size: int = Field(default=256 * 1024, ge=1024)
     max_request_size: int = Field(default=8 * 1024 * 1024, ge=1024)

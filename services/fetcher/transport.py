@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import select
 import socket
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpcore
@@ -31,6 +33,46 @@ async def system_resolver(host: str, port: int) -> list[str]:
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class _Stream(httpcore.AsyncNetworkStream):
+    """A connection whose "is the idle socket readable?" check is one ``poll`` call.
+
+    httpcore asks every idle pooled connection that question on every request; the
+    AnyIO stream answers by rebuilding its attribute table each time (a syscall and
+    a dict), which dominates the client's CPU with hundreds of connections.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        sock = inner.get_extra_info("socket")
+        self._poller: select.poll | None = None
+        if sock is not None:
+            self._poller = select.poll()
+            self._poller.register(sock.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        self._poller = None
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> httpcore.AsyncNetworkStream:
+        return _Stream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable" and self._poller is not None:
+            return bool(self._poller.poll(0))
+        return self._inner.get_extra_info(info)
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -78,9 +120,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         failure: Exception | None = None
         for address in addresses:
             try:
-                return await self._inner.connect_tcp(
+                stream = await self._inner.connect_tcp(
                     address, port, timeout, local_address, socket_options
                 )
+                return _Stream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 failure = exc
         assert failure is not None
@@ -129,8 +172,10 @@ def _as_httpx_errors() -> Iterator[None]:
 
 
 class _ResponseStream(httpx.AsyncByteStream):
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, on_close: Callable[[], None]) -> None:
         self._inner = inner
+        self._on_close = on_close
+        self._closed = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         with _as_httpx_errors():
@@ -138,27 +183,62 @@ class _ResponseStream(httpx.AsyncByteStream):
                 yield part
 
     async def aclose(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._on_close()
         closer = getattr(self._inner, "aclose", None)
         if closer is not None:
             await closer()
 
 
+@dataclass
+class _Shard:
+    pool: httpcore.AsyncConnectionPool
+    active: int = 0
+
+
 class GuardedTransport(httpx.AsyncBaseTransport):
-    """An httpx transport over an httpcore pool whose connections use ``GuardedBackend``."""
+    """An httpx transport over httpcore pools whose connections use ``GuardedBackend``.
+
+    One small pool per origin, split into shards of ``shard_size`` connections: an
+    httpcore pool does work proportional to (connections x waiting requests) on
+    every request, so many small pools stay fast where one big pool crawls. The
+    fetcher's rate limiter, not the pools, bounds how many requests are in flight.
+    """
 
     def __init__(
         self,
         backend: GuardedBackend,
         limits: httpx.Limits,
         ssl_context: ssl.SSLContext | None = None,
+        shard_size: int = 8,
     ) -> None:
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context or httpx.create_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=backend,
+        self._backend = backend
+        self._limits = limits
+        self._ssl_context = ssl_context or httpx.create_ssl_context()
+        self._shard_size = shard_size
+        self._shards: dict[tuple[bytes, bytes, int | None], list[_Shard]] = {}
+
+    def _new_pool(self) -> httpcore.AsyncConnectionPool:
+        return httpcore.AsyncConnectionPool(
+            ssl_context=self._ssl_context,
+            max_connections=self._shard_size,
+            max_keepalive_connections=self._shard_size,
+            keepalive_expiry=self._limits.keepalive_expiry,
+            network_backend=self._backend,
         )
+
+    def _shard_for(self, url: httpx.URL) -> _Shard:
+        shards = self._shards.setdefault((url.raw_scheme, url.raw_host, url.port), [])
+        best = min(shards, key=lambda s: s.active, default=None)
+        if best is None or (best.active >= self._shard_size and self._may_grow(shards)):
+            best = _Shard(self._new_pool())
+            shards.append(best)
+        return best
+
+    def _may_grow(self, shards: list[_Shard]) -> bool:
+        limit = self._limits.max_connections or 100
+        return len(shards) * self._shard_size < limit
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.AsyncByteStream)
@@ -174,14 +254,27 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
-        with _as_httpx_errors():
-            response = await self._pool.handle_async_request(core_request)
+        shard = self._shard_for(request.url)
+        shard.active += 1
+
+        def release() -> None:
+            shard.active -= 1
+
+        try:
+            with _as_httpx_errors():
+                response = await shard.pool.handle_async_request(core_request)
+        except BaseException:
+            release()
+            raise
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,
-            stream=_ResponseStream(response.stream),
+            stream=_ResponseStream(response.stream, release),
             extensions=response.extensions,
         )
 
     async def aclose(self) -> None:
-        await self._pool.aclose()
+        for shards in self._shards.values():
+            for shard in shards:
+                await shard.pool.aclose()
+        self._shards.clear()

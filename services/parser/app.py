@@ -66,6 +66,11 @@ class ParserHandler:
     async def __call__(self, records: list[Record]) -> None:
         for record in records:
             await self._one(record)
+            # Parsing is synchronous CPU work: yield between records so the producer
+            # ships finished outputs (and heartbeats, /metrics answer) during a long
+            # batch, instead of everything waiting for the batch's end. The commit
+            # still waits for ``flush()`` below.
+            await asyncio.sleep(0)
         started = time.perf_counter()
         await self._rt.publisher.flush()
         self._rt.metrics.stage_seconds.labels("publish").observe(time.perf_counter() - started)

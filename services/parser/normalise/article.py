@@ -13,6 +13,7 @@ from .language import detect_language
 from .links import body_links
 from .maintext import extract_main_text
 from .metadata import canonical_url, description, site_name
+from .overrides import rule_for
 from .text import clean_inline, join_paragraphs, split_plain_text
 from .title import extract_title
 
@@ -22,9 +23,14 @@ EXTRACTOR = Extractor(name="regwire-normalise", version=VERSION)
 
 def normalise(raw: RawArticle) -> Article:
     """Main text and metadata of ``raw``; NormaliseError when it holds no article at all."""
+    has_text = raw.text is not None and bool(raw.text.strip())
     if raw.html is not None and raw.html.strip():
-        return _from_html(raw, raw.html)
-    if raw.text is not None and raw.text.strip():
+        try:
+            return _from_html(raw, raw.html)
+        except NormaliseError:
+            if not has_text:
+                raise
+    if raw.text is not None and has_text:
         return _from_text(raw, raw.text)
     raise NormaliseError("empty document: neither html nor text has any content")
 
@@ -39,7 +45,8 @@ def _from_html(raw: RawArticle, html: str) -> Article:
     published, provenance["published_at"] = published_at(page, raw.fetched_at, raw.published)
     modified, provenance["modified_at"] = modified_at(page, raw.fetched_at)
     summary, provenance["description"] = description(page)
-    main = extract_main_text(page)  # mutates the tree: every other field is read first
+    # Mutates the tree: every other field is read first.
+    main = extract_main_text(page, rule_for(canonical or raw.url))
     text = join_paragraphs(main.paragraphs)
     if not authors and main.bylines:
         authors = authors_from_bylines(main.bylines, page, site)

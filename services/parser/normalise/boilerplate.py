@@ -7,15 +7,19 @@ as ``article-body`` in any class name outweighs them all.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from selectolax.lexbor import LexborNode
 
 # Never text.
 JUNK_TAGS = frozenset(
-    """script style noscript template svg math iframe object embed canvas video audio picture
-    button input select textarea option dialog map link meta head""".split()
-)
+    {
+        "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+        "canvas", "video", "audio", "picture", "button", "input", "select", "textarea", "option",
+        "dialog", "map", "link", "meta", "head",
+    }
+)  # fmt: skip
 # Furniture by element or ARIA role wherever it appears.
 FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "menu"})
 FURNITURE_ROLES = frozenset(
@@ -26,40 +30,60 @@ FURNITURE_ROLES = frozenset(
 # Furniture words, as written in class names with their separators dropped
 # ("read-more", "readMore" and "read_more" are all "readmore").
 _NEGATIVE = frozenset(
-    """
-    share shares sharing sharebar sharetools social socials newsletter newsletters subscribe
-    subscription signup related recommended recommendation recommendations recirc
-    recirculation promo promos promotion promoted advert adverts advertisement advertisements
-    advertising ad ads adslot adunit adcontainer dfp sponsor sponsors sponsored comment
-    comments disqus cookie cookies consent gdpr popup modal breadcrumb breadcrumbs pagination
-    pager sidebar widget widgets footer masthead nav navbar navigation menu toolbar byline
-    bylines tags taglist trending popular mostread mostviewed mostpopular outbrain taboola
-    caption captions credit credits copyright print skip hidden sronly visuallyhidden
-    readmore morestories moreon alsoread seealso topics follow banner teaser teasers login
-    rating survey donate feedback authorbio aboutauthor abouttheauthor embed player
-    inlinevideo
-    """.split()
-)
+    {
+        "share", "shares", "sharing", "sharebar", "sharetools", "social", "socials", "newsletter",
+        "newsletters", "subscribe", "subscription", "signup", "related", "recommended",
+        "recommendation", "recommendations", "recirc", "recirculation", "promo", "promos",
+        "promotion", "promoted", "advert", "adverts", "advertisement", "advertisements",
+        "advertising", "ad", "ads", "adslot", "adunit", "adcontainer", "dfp", "sponsor",
+        "sponsors", "sponsored", "comment", "comments", "disqus", "cookie", "cookies", "consent",
+        "gdpr", "popup", "modal", "breadcrumb", "breadcrumbs", "pagination", "pager", "sidebar",
+        "widget", "widgets", "footer", "masthead", "nav", "navbar", "navigation", "menu",
+        "toolbar", "byline", "bylines", "tags", "taglist", "trending", "popular", "mostread",
+        "mostviewed", "mostpopular", "outbrain", "taboola", "caption", "captions", "credit",
+        "credits", "copyright", "print", "skip", "hidden", "sronly", "visuallyhidden", "readmore",
+        "morestories", "moreon", "alsoread", "seealso", "topics", "follow", "banner", "teaser",
+        "teasers", "login", "rating", "survey", "donate", "feedback", "authorbio", "aboutauthor",
+        "abouttheauthor", "embed", "player", "inlinevideo",
+    }
+)  # fmt: skip
 # Words that also name layout around articles ("sidebar-grid", "article-widgets"): they
 # weigh less against an element than words that never do ("cookie", "newsletter").
 WEAK_REASONS = frozenset(
-    """sidebar widget widgets banner teaser teasers promo promos modal popup embed player
-    print skip rating tags topics follow credit credits caption captions masthead toolbar
-    menu hidden""".split()
-)
+    {
+        "sidebar", "widget", "widgets", "banner", "teaser", "teasers", "promo", "promos", "modal",
+        "popup", "embed", "player", "print", "skip", "rating", "tags", "topics", "follow",
+        "credit", "credits", "caption", "captions", "masthead", "toolbar", "menu", "hidden",
+    }
+)  # fmt: skip
 # Compound names that only the article's own element carries ("body" alone is also a
 # "modal-body" or a "comment-body").
 _POSITIVE = frozenset(
-    """
-    articlebody articlecontent articletext articlemain storybody storycontent storytext
-    postbody postcontent posttext entrycontent entrybody maincontent bodytext richtext prose
-    """.split()
-)
+    {
+        "articlebody", "articlecontent", "articletext", "articlemain", "storybody", "storycontent",
+        "storytext", "postbody", "postcontent", "posttext", "entrycontent", "entrybody",
+        "maincontent", "bodytext", "richtext", "prose",
+    }
+)  # fmt: skip
+_LEAD = frozenset(
+    {
+        "standfirst", "lead", "lede", "intro", "summary", "dek", "deck", "excerpt", "subtitle",
+        "subheadline", "subhead", "strapline", "teaser", "description", "abstract", "chapo",
+        "chapeau", "vorspann", "entradilla", "sottotitolo",
+    }
+)  # fmt: skip
 # A class that names a state of the page, not the element: "comments-enabled", "has-sidebar".
-_STATE_PREFIXES = frozenset("has with without no show hide enable disable is allow".split())
+_STATE_PREFIXES = frozenset(
+    {
+        "has", "with", "without", "no", "show", "hide", "enable", "disable", "is", "allow",
+    }
+)  # fmt: skip
 _STATE_SUFFIXES = frozenset(
-    "enabled disabled active inactive open closed on off visible allowed".split()
-)
+    {
+        "enabled", "disabled", "active", "inactive", "open", "closed", "on", "off", "visible",
+        "allowed",
+    }
+)  # fmt: skip
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -69,24 +93,14 @@ _TRIGGERS = frozenset(word[:n] for word in _NEGATIVE for n in range(2, len(word)
 _ARTICLE_TAGS = frozenset({"main", "article"})
 Attributes = dict[str, str | None]
 _NONE: frozenset[str] = frozenset()
+_TAG_REASONS = {tag: frozenset({tag}) for tag in FURNITURE_TAGS}
+_PLAIN_ATTRIBUTES = frozenset({"class", "id"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def class_words(attrs: Attributes) -> list[list[str]]:
-    """Class and id as lists of lowercase words, one list per class name.
-
-    ``"articleBody js-share share_bar"`` -> ``[["article", "body"], ["share", "bar"]]``:
-    ``js-*`` classes are hooks for scripts, not descriptions, and are left out.
-    """
-    return _names(_hint_value(attrs))
-
-
-def _hint_value(attrs: Attributes) -> str:
-    value = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    return value if value.islower() else _CAMEL.sub(r"\1-\2", value).lower()
-
-
 def _names(value: str) -> list[list[str]]:
+    """``"article-body js-share share_bar"`` -> ``[["article", "body"], ["share", "bar"]]``:
+    one list of words per class name; ``js-*`` classes are hooks for scripts, not words."""
     return [
         name.replace("_", "-").split("-")
         for name in _NAME.findall(value)
@@ -94,70 +108,71 @@ def _names(value: str) -> list[list[str]]:
     ]
 
 
-def _furniture_words(attrs: Attributes) -> set[str]:
-    value = _hint_value(attrs)
-    if _TRIGGERS.isdisjoint(_WORD.findall(value)):  # the common case, decided cheaply
-        return set()
-    found: set[str] = set()
-    for words in _names(value):
-        if words[0] in _STATE_PREFIXES or words[-1] in _STATE_SUFFIXES:
-            continue
-        for phrase in _phrases(words):
-            if phrase in _POSITIVE:
-                return set()
-            if phrase in _NEGATIVE:
-                found.add(phrase)
-    return found
-
-
 def _phrases(words: list[str]) -> list[str]:
     """Each word, and each run of two and three words written together."""
     if len(words) == 1:
         return words
     words = [w for w in words if w]  # "article__body": BEM's double separators
-    phrases = words + [a + b for a, b in zip(words, words[1:], strict=False)]
+    phrases = words + [a + b for a, b in itertools.pairwise(words)]
     phrases += [a + b + c for a, b, c in zip(words, words[1:], words[2:], strict=False)]
     return phrases
 
 
-def is_article_marked(tag: str, attrs: Attributes) -> bool:
+def is_lead_marked(attrs: Attributes) -> bool:
+    """The element calls itself a standfirst (``standfirst``, ``article-lead``, ``dek``)."""
+    if not (attrs.get("class") or attrs.get("id")):
+        return False
+    value = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    if not value.islower():
+        value = _CAMEL.sub(r"\1-\2", value).lower()
+    return not _LEAD.isdisjoint(_WORD.findall(value))
+
+
+def is_article_marked(attrs: Attributes) -> bool:
     """The element calls itself the article body (``itemprop=articleBody``, ``entry-content``)."""
     if "articlebody" in (attrs.get("itemprop") or "").lower():
         return True
-    if not (attrs.get("class") or attrs.get("id")):
-        return False
-    return any(p in _POSITIVE for words in class_words(attrs) for p in _phrases(words))
+    value = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    if not value.islower():
+        value = _CAMEL.sub(r"\1-\2", value).lower()
+    return any(p in _POSITIVE for words in _names(value) for p in _phrases(words))
 
 
 class FurnitureJudge:
-    """``furniture_reasons`` for elements of one document, remembered per attribute set
-    (pages repeat the same classes on hundreds of elements)."""
+    """``furniture_reasons`` for the elements of one document, remembering what each
+    class or id string says (pages repeat the same classes on hundreds of elements)."""
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[str | bool | None, ...], frozenset[str]] = {}
+        self._names: dict[str, tuple[frozenset[str], bool]] = {}
+        self._plain: dict[tuple[str, str | None, str | None], frozenset[str]] = {}
 
     def reasons(self, node: LexborNode) -> frozenset[str]:
         tag = node.tag or ""
+        if tag in _ARTICLE_TAGS:
+            return _NONE
         attrs = node.attributes
         if not attrs:
-            return _NONE if tag not in FURNITURE_TAGS else frozenset({tag})
-        get = attrs.get
-        key = (tag, get("class"), get("id"), get("role"), get("style"), get("aria-hidden"),
-               get("itemprop"), "hidden" in attrs)  # fmt: skip
-        found = self._seen.get(key)
+            return _TAG_REASONS.get(tag, _NONE)
+        if not _PLAIN_ATTRIBUTES.issuperset(attrs):
+            return furniture_reasons(tag, attrs, self._names)
+        # Only a class and an id: the verdict depends on nothing else.
+        key = (tag, attrs.get("class"), attrs.get("id"))
+        found = self._plain.get(key)
         if found is None:
-            found = self._seen[key] = furniture_reasons(tag, attrs)
+            found = self._plain[key] = furniture_reasons(tag, attrs, self._names)
         return found
 
 
-def furniture_reasons(tag: str, attrs: Attributes) -> frozenset[str]:
+def furniture_reasons(
+    tag: str, attrs: Attributes, memo: dict[str, tuple[frozenset[str], bool]] | None = None
+) -> frozenset[str]:
     """Why an element is navigation, share bar, comments...: its tag, role, visibility or
     class/id words. Empty when it is not furniture; always empty for the article's own
     markers (``<main>``, ``<article>``, ``role=main``, ``itemprop=articleBody``).
     """
     role = (attrs.get("role") or "").lower()
-    itemprop = (attrs.get("itemprop") or "").lower()
-    if tag in _ARTICLE_TAGS or role == "main" or "articlebody" in itemprop:
+    itemprop = attrs.get("itemprop")
+    if tag in _ARTICLE_TAGS or role == "main" or (itemprop and "articlebody" in itemprop.lower()):
         return _NONE
     reasons: set[str] = set()
     if tag in FURNITURE_TAGS:
@@ -169,25 +184,62 @@ def furniture_reasons(tag: str, attrs: Attributes) -> frozenset[str]:
     style = attrs.get("style")
     if style and _HIDDEN_STYLE.search(style):
         reasons.add("hidden")
-    if attrs.get("class") or attrs.get("id"):
-        reasons.update(_furniture_words(attrs))
+    memo = {} if memo is None else memo
+    for name in (attrs.get("class"), attrs.get("id")):
+        if name:
+            found = memo.get(name)
+            if found is None:
+                found = memo[name] = _name_words(name)
+            words, positive = found
+            if positive:
+                return _NONE
+            reasons.update(words)
     return frozenset(reasons) if reasons else _NONE
 
 
-# Short lines that are furniture wherever they appear.
+def _name_words(value: str) -> tuple[frozenset[str], bool]:
+    """The furniture words in one class or id attribute, and whether it marks the article."""
+    if not value.islower():
+        value = _CAMEL.sub(r"\1-\2", value).lower()
+    if _TRIGGERS.isdisjoint(_WORD.findall(value)):  # the common case, decided cheaply
+        return _NONE, False
+    found: set[str] = set()
+    for words in _names(value):
+        if words[0] in _STATE_PREFIXES or words[-1] in _STATE_SUFFIXES:
+            continue
+        for phrase in _phrases(words):
+            if phrase in _POSITIVE:
+                return _NONE, True
+            if phrase in _NEGATIVE:
+                found.add(phrase)
+    return frozenset(found), False
+
+
+# Short lines that are furniture wherever they appear: labels, credits, calls to action,
+# reading times and timestamps.
 FURNITURE_LINE = re.compile(
     r"""^(?:
         advertisement|advertising|anzeige|werbung|publicité|publicidad|pubblicità|reklama
       | (?:©|\(c\)|copyright\b).{0,200}
       | all\ rights\ reserved.{0,100}
-      | (?:share|teilen|partager)(?:\ this)?(?:\ (?:article|story|page))?
+      | (?:share|teilen|partager)(?:\ this)?(?:\ (?:article|story|page|on\ \w+))?
       | (?:read|see)\ (?:more|also)\b.{0,120}
-      | sign\ up\b.{0,120}
-      | (?:photo|image|foto|bild)\s*:.{0,120}
-      | (?:updated|published|posted|aktualisiert|veröffentlicht)\b.{0,60}\d.{0,40}
+      | (?:sign\ (?:up|in)|log\ ?in|register|subscribe|create\ an\ account|already\ a\ subscriber
+         |don['’]t\ have\ an\ account|join\ us\ on|follow\ us|get\ our|download\ (?:the|our)\ app)
+        \b.{0,120}
+      | .{0,80}\b(?:sign\ up\ (?:for|to)\ (?:our|the)|newsletter|unlock\ (?:more|this)
+         |continue\ reading|join\ the\ conversation)\b.{0,80}
+      | (?:article|story)\ continues\ (?:below|after)\b.{0,40}
+      | (?:photo|image|foto|bild|credit|picture)s?\s*:.{0,120}
+      | (?:getty\ images|reuters|ap\ photo|afp|epa|shutterstock|alamy|pa\ media)(?:\ ?/.{0,60})?
+      | (?:last\ )?(?:updated|published|posted|aktualisiert|veröffentlicht|stand)\b.{0,60}\d.{0,40}
+      | \d{1,3}\ ?(?:min(?:ute)?s?|minuten)\.?\ (?:read|lesezeit|de\ lecture)\b.{0,80}
+      | \d{1,3}\ (?:secs?|seconds?|mins?|minutes?|hours?|hrs?|days?)\ ago\b.{0,40}
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
 # "By Jane Doe and John Roe": a byline is a preposition and capitalised names, nothing else.
 _NAME_WORD = r"[A-ZÀ-ÞĀ-Ž][\w.'’-]*"
 BYLINE_LINE = re.compile(

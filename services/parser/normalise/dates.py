@@ -52,21 +52,24 @@ _TZ_NAME = re.compile(r"\b[A-Z]{2,5}\b")
 _ZONES = {
     name: offset * 3600
     for offset, names in {
-        0: "UTC GMT UT Z WET", 1: "BST CET WEST", 2: "CEST EET SAST", 3: "EEST MSK",
-        8: "HKT SGT AWST", 9: "JST KST", 10: "AEST", 11: "AEDT", -5: "EST CDT",
-        -4: "EDT AST", -6: "MDT", -7: "MST PDT", -8: "PST", -3: "ADT", 5: "PKT",
+        0: ("UTC", "GMT", "UT", "Z", "WET"), 1: ("BST", "CET", "WEST"), 2: ("CEST", "EET", "SAST"),
+        3: ("EEST", "MSK"), 5: ("PKT",), 8: ("HKT", "SGT", "AWST"), 9: ("JST", "KST"),
+        10: ("AEST",), 11: ("AEDT",), -3: ("ADT",), -4: ("EDT", "AST"), -5: ("EST", "CDT"),
+        -6: ("MDT",), -7: ("MST", "PDT"), -8: ("PST",),
     }.items()
-    for name in names.split()
-}
+    for name in names
+}  # fmt: skip
 _CALENDAR_WORDS = frozenset(
-    "jan feb mar apr may jun jul aug sep oct nov dec mon tue wed thu fri sat sun am pm"
-    .split()
-)
+    {
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "am", "pm",
+    }
+)  # fmt: skip
 
 
-def published_at(page: Page, fetched_at: datetime, hint: PublishedAt | None) -> tuple[
-    PublishedAt | None, str
-]:
+def published_at(
+    page: Page, fetched_at: datetime, hint: PublishedAt | None
+) -> tuple[PublishedAt | None, str]:
     """The publication time and its source, falling back to the feed's ``hint``."""
     for raw, source in _published_candidates(page):
         value = parse_date(raw, fetched_at)
@@ -194,8 +197,14 @@ def _written_dates(page: Page) -> Iterator[tuple[str, str]]:
 
 
 def _time_elements(page: Page, itemprop: str, *, any_time: bool) -> Iterator[tuple[str, str]]:
-    selector = f'[itemprop="{itemprop}" i][datetime]'
-    for node in page.tree.css(f"{selector}, time[datetime]" if any_time else selector):
-        value = node.attributes.get("datetime")
-        if value:
-            yield value, "time"
+    """``datetime`` of elements with that itemprop, then (``any_time``) of any <time>."""
+    wanted = itemprop.lower()
+    for node in page.times:
+        attrs = node.attributes
+        if (attrs.get("itemprop") or "").lower() == wanted and attrs.get("datetime"):
+            yield attrs["datetime"] or "", "time"
+    if any_time:
+        for node in page.times:
+            value = node.attributes.get("datetime")
+            if node.tag == "time" and value:
+                yield value, "time"

@@ -25,6 +25,7 @@ _MONTHS = {
     12: "december dec dezember décembre decembre diciembre dicembre dezembro grudnia aralık dez",
 }
 _MONTH = {name: number for number, names in _MONTHS.items() for name in names.split()}
+MONTH_NAMES = frozenset(_MONTH)
 _NAME = r"([^\W\d_]{3,12})\.?"
 _PATTERNS = (
     # 2023-11-08, 2023/11/08, 2023.11.08

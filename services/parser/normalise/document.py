@@ -20,14 +20,18 @@ _MAX_JSONLD_CHARS = 2_000_000
 
 
 # Paragraph-like elements, the main text's candidates (maintext.py); one inside a link is
-# a teaser, not text.
+# a teaser, not text. The links inside them tell how much of their text is links.
 PARAGRAPHS = ":is(p, pre, td, dd, blockquote, br):not(a *)"
+_PARAGRAPH_LINKS = ":is(p, pre, td, dd, blockquote) a"
+# Machine-readable times in the markup (dates.py).
+_TIMES = "[datetime]"
 # Everything the field functions read from the markup, found in one pass over the tree.
 _FACTS = (
     'meta[content], script[type="application/ld+json" i], link[rel][href], title, h1, '
-    f"html[lang], {PARAGRAPHS}"
+    f"html[lang], {PARAGRAPHS}, {_PARAGRAPH_LINKS}, {_TIMES}"
 )
 _FACT_TAGS = frozenset({"meta", "script", "link", "title", "h1", "html"})
+_PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "dd", "blockquote", "br"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +40,8 @@ class Page:
 
     ``meta`` maps a lowercased name/property/itemprop to its values (as written:
     ``first_meta`` cleans them), ``links`` a lowercased rel to hrefs, ``paragraphs`` the
-    main text's candidates, all in document order.
+    main text's candidates and ``anchors`` the links inside them, ``times`` the elements
+    with a ``datetime``, all in document order.
     """
 
     tree: LexborHTMLParser
@@ -48,6 +53,8 @@ class Page:
     h1: list[str]
     html_lang: str | None
     paragraphs: list[LexborNode]
+    anchors: list[LexborNode]
+    times: list[LexborNode]
 
     def first_meta(self, *keys: str) -> tuple[str, str] | None:
         """The first non-empty value among ``keys`` (in order of preference), with its key."""
@@ -62,11 +69,9 @@ class Page:
 def parse_page(html: str, url: str | None) -> Page:
     tree = LexborHTMLParser(guard_html(html))
     facts = _Facts()
+    # The parts of the selector are disjoint: no element comes twice.
     for node in tree.css(_FACTS):
-        if node.tag in _FACT_TAGS:
-            facts.add(node)
-        else:
-            facts.paragraphs.append(node)
+        facts.add(node)
     return Page(
         tree=tree,
         url=url,
@@ -77,6 +82,8 @@ def parse_page(html: str, url: str | None) -> Page:
         h1=facts.h1,
         html_lang=facts.lang,
         paragraphs=facts.paragraphs,
+        anchors=facts.anchors,
+        times=facts.times,
     )
 
 
@@ -91,9 +98,21 @@ class _Facts:
         self.h1: list[str] = []
         self.lang: str | None = None
         self.paragraphs: list[LexborNode] = []
+        self.anchors: list[LexborNode] = []
+        self.times: list[LexborNode] = []
 
     def add(self, node: LexborNode) -> None:
         tag = node.tag
+        if tag in _PARAGRAPH_TAGS:
+            self.paragraphs.append(node)
+        elif tag == "a":
+            self.anchors.append(node)
+        elif tag in _FACT_TAGS:
+            self._add_fact(node, tag)
+        else:
+            self.times.append(node)
+
+    def _add_fact(self, node: LexborNode, tag: str) -> None:
         if tag == "meta":
             attrs = node.attributes
             key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")

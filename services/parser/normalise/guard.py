@@ -10,7 +10,7 @@ import re
 
 from .errors import NormaliseError
 
-MAX_HTML_CHARS = 4_000_000
+MAX_HTML_CHARS = 6_000_000
 MAX_DEPTH = 1_500
 # Below this many tags no document can nest deep enough to cost lexbor more than ~0.3 s,
 # and real pages stay far below it (the dev pages: 700 to 8,100).
@@ -22,8 +22,11 @@ _SCRIPT_END = {
 }
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 _VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
-)
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    }
+)  # fmt: skip
 _JUNK_SAMPLE = 4_096
 # Control characters (other than whitespace) and U+FFFD are rare in any real text; bytes
 # decoded as Latin-1 or with errors="replace" are full of them.

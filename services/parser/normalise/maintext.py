@@ -9,12 +9,15 @@ element with most of the text. Furniture inside it goes, and lexbor flattens the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
 from . import boilerplate
+from .datetext import MONTH_NAMES, find_date
 from .document import Page
+from .overrides import SiteRule
 
 # Inline elements: unwrapped so that a block's text is one text node after merging.
 _INLINE_TAGS = (
@@ -27,13 +30,17 @@ _INLINE_TAGS = (
 _TEXT_BLOCKS = ":is(p, pre, td, dd, li, blockquote, div, section, article):not(a *)"
 # Elements whose own text is the paragraph: their weight counts for them, not just above.
 _SELF_COUNTING = frozenset({"br", "div", "section", "article"})
+_TEXT_BLOCK_LINKS = ":is(p, pre, td, dd, li, blockquote, div, section, article) a"
 _FORMATTING = "span, font, b, strong, i, em, u, small, big"
+_MAX_LINK_DEPTH = 4
 _CONTAINS_PARAGRAPH = frozenset({"li", "td", "dd", "blockquote"})
 # Never the article's text: scripts and the like, the headline, figures and captions.
-_DROPPED_SELECTOR = ", ".join(sorted(boilerplate.JUNK_TAGS | {"h1", "figure", "figcaption"}))
-# Elements that may be furniture: a tag, role or attribute says so, or class words do.
-_MAYBE_FURNITURE = (
-    "nav, footer, aside, menu, [class], [id], [role], [hidden], [aria-hidden], [style]"
+_DROPPED = boilerplate.JUNK_TAGS | {"h1", "figure", "figcaption"}
+# Those, and the elements that may be furniture: a tag, role or attribute says so, or
+# class words do (inline elements aside: link lists and line rules deal with those).
+_CLEANED = ", ".join(sorted(_DROPPED)) + (
+    ", :is(nav, footer, aside, menu, [class], [id], [role], [hidden], [aria-hidden], [style])"
+    ":not(a, img, i, b, em, strong, u, small, sup, sub, time, abbr, br, wbr)"
 )
 _LINK_LIST_TAGS = frozenset({"ul", "ol", "dl", "div", "section", "table", "p", "li"})
 _MIN_PARAGRAPH_CHARS = 25
@@ -50,6 +57,30 @@ _WEAK_FURNITURE_DISCOUNT = 0.3
 # Furniture inside the article holding this share of its weight is kept all the same.
 _PROTECTED_SHARE = 0.3
 _MAX_LINK_DENSITY = 0.5
+# The lead: looked for above the article's element, in ancestors holding at most this much
+# more text than it; only its lines long enough to be a standfirst are kept.
+_LEAD_ANCESTORS = 8
+_LEAD_SIBLINGS = 40
+_LEAD_ANCESTOR_SHARE = 1.25
+_MIN_LEAD_CHARS = 40
+_LEAD_TAGS = frozenset({"header", "hgroup", "p", "h2"})
+_MAX_FURNITURE_LINE = 250
+# Tables: rows of short cells without blocks are data, one line each.
+_INLINE_TAGS_AND_ROWS = f"{_INLINE_TAGS}, tr"
+_BLOCKS_IN_CELLS = "p, div, table, ul, ol, br, h2, h3, h4, blockquote"
+_MAX_ROW_CHARS = 300
+# A dateline: a date, a time, a zone, and at most a word such as "Stand" or "Updated".
+_MAX_DATELINE = 60
+_DATELINE_SPARE_LETTERS = 12
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DATE_WORDS = MONTH_NAMES | frozenset(
+    {
+        "am", "pm", "uhr", "h", "utc", "gmt", "cet", "cest", "jst", "kst", "et", "est", "edt",
+        "bst", "pst", "pdt", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday",
+        "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "de", "th", "st",
+        "nd", "rd", "at",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,35 +91,99 @@ class MainText:
     bylines: list[str] = field(default_factory=list)
 
 
-def extract_main_text(page: Page) -> MainText:
-    """The article's paragraphs and links. Mutates ``page.tree``: call it last."""
+def extract_main_text(page: Page, rule: SiteRule | None = None) -> MainText:
+    """The article's paragraphs and links. Mutates ``page.tree``: call it last.
+
+    ``rule`` (a registered site override) may name the body's element and furniture the
+    generic rules miss; without a match the generic extraction runs as usual.
+    """
     body = page.tree.body or page.tree.root
     if body is None:
         return MainText([], [], "none")
+    if rule is not None and rule.drop:
+        for node in body.css(rule.drop):
+            node.decompose(recursive=False)
     judge = boilerplate.FurnitureJudge()
-    finder = _ArticleFinder(body, page.paragraphs, judge)
+    linked = _linked_chars(page.paragraphs, page.anchors)
+    finder = _ArticleFinder(body, page.paragraphs, judge, linked)
     source = "dom"
     root = finder.root()
-    if finder.raw_weight.get(root.mem_id, 0.0) < _MIN_ARTICLE_WEIGHT:
+    override = body.css_first(rule.body) if rule is not None and rule.body else None
+    if override is not None:
+        root, source = override, "override"
+    elif finder.raw_weight.get(root.mem_id, 0.0) < _MIN_ARTICLE_WEIGHT:
         for node in body.css(_FORMATTING):
             node.unwrap()
         body.merge_text_nodes()
         blocks = body.css(_TEXT_BLOCKS)
-        finder, source = _ArticleFinder(body, blocks, judge), "dom:text-blocks"
+        linked = _linked_chars(blocks, body.css(_TEXT_BLOCK_LINKS))
+        finder, source = _ArticleFinder(body, blocks, judge, linked), "dom:text-blocks"
         root = finder.root()
+    lines: list[str] = []
+    bylines: list[str] = []
+    links: list[tuple[str, str]] = []
+    for part in _leads(root, finder):
+        _clean(part, finder)
+        links += _links(part)
+        part_lines, part_bylines = _lines(part)
+        lines += (line for line in part_lines if len(line.strip()) >= _MIN_LEAD_CHARS)
+        bylines += part_bylines
     _clean(root, finder)
-    links = _links(root)
-    lines, bylines = _lines(root)
-    return MainText(lines, links, source, bylines)
+    links += _links(root)
+    root_lines, root_bylines = _lines(root)
+    return MainText(lines + root_lines, links, source, bylines + root_bylines)
+
+
+def _leads(root: LexborNode, finder: _ArticleFinder) -> list[LexborNode]:
+    """What comes before the article's element and still belongs to it: the standfirst in
+    the article's header, a first paragraph set apart above a picture.
+
+    Looks at the preceding siblings of the root and of its ancestors for as long as an
+    ancestor holds little more text than the root itself.
+    """
+    leads: list[LexborNode] = []
+    limit = _LEAD_ANCESTOR_SHARE * finder.raw_weight.get(root.mem_id, 0.0)
+    node = root
+    for _ in range(_LEAD_ANCESTORS):
+        parent = node.parent
+        # The page's top-level sections (masthead, navigation) are never the lead.
+        if parent is None or finder.body.mem_id in (node.mem_id, parent.mem_id):
+            break
+        if finder.raw_weight.get(parent.mem_id, 0.0) > limit:
+            break
+        sibling = node.prev
+        found = []
+        for _ in range(_LEAD_SIBLINGS):
+            if sibling is None:
+                break
+            if sibling.is_element_node and _is_lead(sibling, finder):
+                found.append(sibling)
+            sibling = sibling.prev
+        leads[:0] = reversed(found)
+        node = parent
+    return leads
+
+
+def _is_lead(node: LexborNode, finder: _ArticleFinder) -> bool:
+    if finder.judge.reasons(node):
+        return False
+    if node.tag in _LEAD_TAGS or finder.raw_weight.get(node.mem_id, 0.0) > 0:
+        return True
+    return boilerplate.is_lead_marked(node.attributes)
 
 
 class _ArticleFinder:
     """Paragraph weight per ancestor, and the descent from the body to the article."""
 
     def __init__(
-        self, body: LexborNode, paragraphs: list[LexborNode], judge: boilerplate.FurnitureJudge
+        self,
+        body: LexborNode,
+        paragraphs: list[LexborNode],
+        judge: boilerplate.FurnitureJudge,
+        linked: dict[int, int],
     ) -> None:
         self.body = body
+        self.linked = linked
         self.judge = judge
         self.nodes: dict[int, LexborNode] = {body.mem_id: body}
         self.parent_of: dict[int, int] = {}
@@ -97,7 +192,7 @@ class _ArticleFinder:
         self.weight: dict[int, float] = {}
         # The same without the furniture discount: what the element holds, as text.
         self.raw_weight: dict[int, float] = {}
-        for paragraph in _unique(paragraphs):
+        for paragraph in paragraphs:
             self._add(paragraph)
         self._propagate()
 
@@ -123,17 +218,19 @@ class _ArticleFinder:
 
     def _needed_share(self, key: int) -> float:
         child = self.nodes[key]
-        marked = boilerplate.is_article_marked(child.tag or "", child.attributes)
+        marked = boilerplate.is_article_marked(child.attributes)
         return _DESCEND_SHARE_MARKED if marked else _DESCEND_SHARE
 
     def _add(self, paragraph: LexborNode) -> None:
-        weight = _paragraph_weight(paragraph)
+        weight = _paragraph_weight(paragraph, self.linked)
         if weight <= 0:
             return
         start = paragraph if paragraph.tag in _SELF_COUNTING else paragraph.parent
         if start is None:
             return
         key = self._register(start)
+        if key is None:
+            return
         self.weight[key] = self.weight.get(key, 0.0) + weight * self.discount[key]
         self.raw_weight[key] = self.raw_weight.get(key, 0.0) + weight
 
@@ -145,15 +242,16 @@ class _ArticleFinder:
             weight[parent] = weight.get(parent, 0.0) + weight.get(key, 0.0)
             raw[parent] = raw.get(parent, 0.0) + raw.get(key, 0.0)
 
-    def _register(self, node: LexborNode) -> int:
-        """Record ``node`` and its unknown ancestors up to the body; returns its id."""
+    def _register(self, node: LexborNode) -> int | None:
+        """Record ``node`` and its unknown ancestors up to the body; returns its id, or None
+        for a node no longer in the body (removed by a site rule)."""
         path = []
         current: LexborNode | None = node
         while current is not None and current.mem_id not in self.nodes:
             path.append(current)
             current = current.parent
-        if current is None:  # outside the body (a fragment's stray node): count it there
-            current = self.body
+        if current is None:
+            return None
         for child in reversed(path):
             key, parent = child.mem_id, current.mem_id
             self.nodes[key] = child
@@ -175,7 +273,7 @@ def _discount(new_reasons: frozenset[str]) -> float:
     return _FURNITURE_DISCOUNT
 
 
-def _paragraph_weight(node: LexborNode) -> float:
+def _paragraph_weight(node: LexborNode, linked: dict[int, int]) -> float:
     """Text length discounted by link density; 0 for short text and wrappers."""
     tag = node.tag
     if tag == "br":
@@ -190,10 +288,24 @@ def _paragraph_weight(node: LexborNode) -> float:
         return 0.0
     if tag in _CONTAINS_PARAGRAPH and node.css_first("p") is not None:
         return 0.0
-    if node.css_first("a") is None:
-        return float(chars)
-    linked = sum(len(a.text()) for a in node.css("a"))
-    return chars * max(0.0, 1 - linked / chars) ** 2
+    links = linked.get(node.mem_id, 0)
+    return chars * max(0.0, 1 - links / chars) ** 2 if links else float(chars)
+
+
+def _linked_chars(paragraphs: list[LexborNode], anchors: list[LexborNode]) -> dict[int, int]:
+    """Characters of link text in each paragraph, from the links found inside them."""
+    owners = {node.mem_id for node in paragraphs}
+    linked: dict[int, int] = {}
+    for anchor in anchors:
+        node = anchor.parent
+        for _ in range(_MAX_LINK_DEPTH):  # a link sits in a paragraph, or a <b> in one
+            if node is None:
+                break
+            if node.mem_id in owners:
+                linked[node.mem_id] = linked.get(node.mem_id, 0) + len(anchor.text())
+                break
+            node = node.parent
+    return linked
 
 
 def _clean(root: LexborNode, finder: _ArticleFinder) -> None:
@@ -203,13 +315,14 @@ def _clean(root: LexborNode, finder: _ArticleFinder) -> None:
     nothing about its children, so they are ignored below it. A removed element keeps
     its subtree, detached: judging a node inside one again is wasted, never wrong.
     """
-    for node in root.css(_DROPPED_SELECTOR):
-        node.decompose(recursive=False)
     ignored = finder.judge.reasons(root)
-    for node in _unique(root.css(_MAYBE_FURNITURE)):
-        reasons = finder.judge.reasons(node)
-        if reasons and not reasons <= ignored and finder.raw_share(node, root) < _PROTECTED_SHARE:
+    for node in _unique(root.css(_CLEANED)):
+        if node.tag in _DROPPED:
             node.decompose(recursive=False)
+        elif finder.raw_share(node, root) < _PROTECTED_SHARE:
+            reasons = finder.judge.reasons(node)
+            if reasons and not reasons <= ignored:
+                node.decompose(recursive=False)
     for node, links in _link_holders(root):
         if links > _MAX_LINK_DENSITY * len(node.text()):
             node.decompose(recursive=False)
@@ -232,30 +345,55 @@ def _link_holders(root: LexborNode) -> list[tuple[LexborNode, int]]:
 
 
 def _links(root: LexborNode) -> list[tuple[str, str]]:
+    """(href, anchor text) of the links in ``root``; a link without text (an image) is none."""
     links = []
     for anchor in root.css("a[href]"):
-        href = anchor.attributes.get("href")
-        if href:
-            links.append((href, anchor.text()))
+        href, text = anchor.attributes.get("href"), anchor.text()
+        if href and text.strip():
+            links.append((href, text))
     return links
 
 
 def _lines(root: LexborNode) -> tuple[list[str], list[str]]:
     """The text, one line per block, and apart from it the bylines it held."""
-    for node in root.css(_INLINE_TAGS):
-        node.unwrap()
+    for node in root.css(_INLINE_TAGS_AND_ROWS):
+        if node.tag == "tr":
+            _row_to_line(node)
+        else:
+            node.unwrap()
     root.merge_text_nodes()
     # A separator no text can hold (control characters are cleaned away later).
     lines, bylines = [], []
     for line in root.text(separator="\x1f").split("\x1f"):
         stripped = line.strip()
-        if len(stripped) > 250:
+        if not stripped:
+            continue
+        if len(stripped) > _MAX_FURNITURE_LINE:
             lines.append(line)
         elif boilerplate.BYLINE_LINE.match(stripped):
             bylines.append(stripped)
-        elif not boilerplate.FURNITURE_LINE.match(stripped):
+        elif not boilerplate.FURNITURE_LINE.match(stripped) and not _is_dateline(stripped):
             lines.append(line)
     return lines, bylines
+
+
+def _row_to_line(row: LexborNode) -> None:
+    """A data table's row as one line, "cell | cell"; layout tables are left as they are."""
+    if row.css_first(_BLOCKS_IN_CELLS) is not None:
+        return
+    cells = [" ".join(cell.text().split()) for cell in row.css("td, th")]
+    line = " | ".join(cell for cell in cells if cell)
+    if len(line) <= _MAX_ROW_CHARS:
+        # The separator ends the line even when the next row's text is merged into it.
+        row.replace_with(f"{line}\x1f")
+
+
+def _is_dateline(line: str) -> bool:
+    """A line that is a date and little else: "17:41 JST, October 13, 2024"."""
+    if len(line) > _MAX_DATELINE or find_date(line) is None:
+        return False
+    words = [w for w in _LETTERS.findall(line) if w.lower() not in _DATE_WORDS]
+    return sum(map(len, words)) <= _DATELINE_SPARE_LETTERS
 
 
 def _unique(nodes: list[LexborNode]) -> list[LexborNode]:

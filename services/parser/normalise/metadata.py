@@ -6,8 +6,9 @@ from .document import Page
 from .jsonld import article_objects, as_text
 from .links import absolute_url
 
-Found = tuple[str, str] | tuple[None, None]
-_NONE: Found = (None, None)
+# A value and where it came from; (None, "") when the page has none.
+Found = tuple[str | None, str]
+_NONE: Found = (None, "")
 
 
 def canonical_url(page: Page) -> Found:

@@ -17,7 +17,13 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 # Characters that split words for a tokenizer but mean nothing: soft hyphen, zero-width
 # space, word joiner, BOM, C0/C1 controls (tab, newline and our separator aside) and the
 # private-use glyphs of icon fonts.
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1d\x1f\x7f-\x9f\ue000-\uf8ff]")
+_INVISIBLE = re.compile(
+    "[\u00ad\u200b\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1d\x1f\x7f-\x9f\ue000-\uf8ff]"
+)
+# Any character that one of the repairs below acts on.
+_SUSPECT = re.compile(
+    "[\\\\&\u00ad\u200b\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1d\x1f\x7f-\x9f\ue000-\uf8ffÃâÂ]"
+)
 # Joins paragraphs while they are cleaned in one pass; whitespace to str.split().
 _SEPARATOR = "\x1e"
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
@@ -25,8 +31,10 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _C1 = re.compile("[\x80-\x9f]")
 _CP1252 = {code: bytes([code]).decode("cp1252", "ignore") or None for code in range(0x80, 0xA0)}
 # UTF-8 read as Windows-1252: "Ã©" for "é", "â€™" for "’".
-_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178"
-                       "\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]{1,3}")
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178"
+    "\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]{1,3}"
+)
 
 
 def clean_inline(value: str) -> str:
@@ -75,12 +83,13 @@ def _redecode(match: re.Match[str]) -> str:
 
 
 def _decode(value: str) -> str:
-    value = repair_encoding(value)
-    if "\\" in value:
-        value = _LITERAL_ESCAPES.sub(" ", value)
-    if "&" in value:
-        value = _ENTITY.sub(_unescape_match, value)
-    value = _INVISIBLE.sub("", value)
+    if _SUSPECT.search(value):  # one scan decides whether any repair can apply
+        value = repair_encoding(value)
+        if "\\" in value:
+            value = _LITERAL_ESCAPES.sub(" ", value)
+        if "&" in value:
+            value = _ENTITY.sub(_unescape_match, value)
+        value = _INVISIBLE.sub("", value)
     if not value.isascii():
         value = unicodedata.normalize("NFC", value)
     return value

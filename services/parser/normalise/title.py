@@ -28,9 +28,9 @@ def extract_title(page: Page, site: str | None, hint: str | None) -> tuple[str |
     for value, source in candidates:
         if value:
             return value, source
-    h1 = next((h1 for h1 in page.h1 if h1), None)
-    if h1:
-        return h1, "h1"
+    first_h1 = next((h1 for h1 in page.h1 if h1), None)
+    if first_h1:
+        return first_h1, "h1"
     if hint and clean_inline(hint):
         return clean_inline(hint), "hint"
     return None, ""

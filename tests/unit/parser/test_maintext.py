@@ -62,6 +62,10 @@ PAGE = f"""<!doctype html><html lang="en"><head><title>Licences granted | Exampl
 </body></html>"""
 
 
+def article_page(content: str) -> str:
+    return f"<html><body><article>{content}</article></body></html>"
+
+
 def test_full_page_gives_the_article_and_nothing_else(raw: MakeRaw) -> None:
     text = normalise(raw(PAGE, url="https://news.example.com/2024/05/07/licences")).text
     blocks = text.split("\n\n")
@@ -110,16 +114,21 @@ def test_text_between_line_breaks_is_found(raw: MakeRaw) -> None:
 
 
 def test_a_table_in_the_article_is_kept_as_text(raw: MakeRaw) -> None:
-    table = "<table><tr><td>Exchange</td><td>Licence</td></tr><tr><td>HashKey</td><td>Yes</td></tr></table>"
-    html = f"<html><body><article><p>{PARAGRAPHS[0]}</p>{table}<p>{PARAGRAPHS[1]}</p></article></body></html>"
+    table = (
+        "<table><tr><td>Exchange</td><td>Licence</td></tr>"
+        "<tr><td>HashKey</td><td>Yes</td></tr></table>"
+    )
+    html = article_page(f"<p>{PARAGRAPHS[0]}</p>{table}<p>{PARAGRAPHS[1]}</p>")
     text = normalise(raw(html)).text
-    assert "HashKey" in text
+    assert "\n\nExchange | Licence\n\nHashKey | Yes\n\n" in text
     assert text.index("HashKey") < text.index(PARAGRAPHS[1])
 
 
 def test_a_link_list_inside_the_article_goes(raw: MakeRaw) -> None:
-    links = "".join(f"<li><a href='/{i}'>Read the earlier story number {i} here</a></li>" for i in range(5))
-    html = f"<html><body><article><p>{PARAGRAPHS[0]}</p><ul>{links}</ul><p>{PARAGRAPHS[1]}</p></article></body></html>"
+    links = "".join(
+        f"<li><a href='/{i}'>Read the earlier story number {i} here</a></li>" for i in range(5)
+    )
+    html = article_page(f"<p>{PARAGRAPHS[0]}</p><ul>{links}</ul><p>{PARAGRAPHS[1]}</p>")
     text = normalise(raw(html)).text
     assert text == f"{PARAGRAPHS[0]}\n\n{PARAGRAPHS[1]}"
 
@@ -136,5 +145,20 @@ def test_teasers_inside_links_do_not_count_as_text(raw: MakeRaw) -> None:
 
 
 def test_a_sentence_starting_with_by_is_not_a_byline(raw: MakeRaw) -> None:
-    html = f"<html><body><article><p>{PARAGRAPHS[0]}</p><p>By Tuesday, it was over.</p></article></body></html>"
+    html = article_page(f"<p>{PARAGRAPHS[0]}</p><p>By Tuesday, it was over.</p>")
     assert "By Tuesday, it was over." in normalise(raw(html)).text
+
+
+def test_a_site_rule_names_the_body_and_drops_furniture() -> None:
+    from services.parser.normalise.document import parse_page
+    from services.parser.normalise.maintext import extract_main_text
+    from services.parser.normalise.overrides import SiteRule
+
+    html = (
+        "<html><body><div class='story'>"
+        f"<p>{PARAGRAPHS[0]}</p><p class='promo-text'>{PARAGRAPHS[1]}</p></div>"
+        f"<div class='extra'><p>{PARAGRAPHS[2]}</p></div></body></html>"
+    )
+    rule = SiteRule(body="div.extra", drop="p.promo-text")
+    main = extract_main_text(parse_page(html, None), rule)
+    assert (main.paragraphs, main.source) == ([PARAGRAPHS[2]], "override")

@@ -21,7 +21,10 @@ BODY = (
 
 
 def page(head: str = "", body: str = "", *, lang: str = "en") -> str:
-    return f'<html lang="{lang}"><head>{head}</head><body>{body}<article>{BODY}</article></body></html>'
+    return (
+        f'<html lang="{lang}"><head>{head}</head>'
+        f"<body>{body}<article>{BODY}</article></body></html>"
+    )
 
 
 # -- title ----------------------------------------------------------------------------
@@ -70,7 +73,8 @@ def test_published_from_json_ld_is_timezone_aware(raw: MakeRaw) -> None:
     )
     article = normalise(raw(html))
     assert article.published_at == datetime(2024, 5, 7, 1, 30, tzinfo=UTC)
-    assert article.published_at.utcoffset() == timedelta(hours=8)  # type: ignore[union-attr]
+    assert isinstance(article.published_at, datetime)
+    assert article.published_at.utcoffset() == timedelta(hours=8)
     assert article.modified_at == datetime(2024, 5, 7, 3, 0, tzinfo=UTC)
     assert article.provenance["published_at"] == "json-ld:datePublished"
     assert article.provenance["modified_at"] == "json-ld:dateModified"
@@ -164,7 +168,10 @@ def test_authors_from_meta_skip_urls_and_the_site_itself(raw: MakeRaw) -> None:
         '<meta name="byl" content="By Jane Doe and John Roe">'
     )
     article = normalise(raw(html, url="https://example.com/a"))
-    assert (article.authors, article.provenance["authors"]) == (["Jane Doe", "John Roe"], "meta:byl")
+    assert (article.authors, article.provenance["authors"]) == (
+        ["Jane Doe", "John Roe"],
+        "meta:byl",
+    )
 
 
 def test_authors_from_the_byline(raw: MakeRaw) -> None:

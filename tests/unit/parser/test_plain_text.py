@@ -63,3 +63,8 @@ def test_same_input_same_text(raw: MakeRaw) -> None:
 def test_empty_or_junk_text_is_an_error(raw: MakeRaw, body: str) -> None:
     with pytest.raises(NormaliseError):
         normalise(raw(text=body))
+
+
+def test_text_is_used_when_the_html_holds_nothing(raw: MakeRaw) -> None:
+    article = normalise(raw("<html><body><nav>Home</nav></body></html>", text="The body."))
+    assert (article.text, article.provenance["text"]) == ("The body.", "raw:text")

@@ -22,8 +22,10 @@ def test_seed_text_is_the_article_alone(raw: MakeRaw, seed_line: str) -> None:
 
     assert article.text.startswith("A Hong Kong lawmaker said he hopes")
     assert article.text.endswith("licensing regime that kicked off on June 1.")
-    assert "\\r\\n" not in article.text and "\\n" not in article.text
-    assert "©" not in article.text and "All Rights Reserved" not in article.text
+    assert "\\r\\n" not in article.text
+    assert "\\n" not in article.text
+    assert "©" not in article.text
+    assert "All Rights Reserved" not in article.text
     assert len(article.text.split("\n\n")) == 10  # 9 paragraphs and one heading
     assert "\n\nHong Kong’s Web3 push\n\n" in article.text
 

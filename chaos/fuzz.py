@@ -1,0 +1,1 @@
+def run_fuzz(*a, **k): raise NotImplementedError
