@@ -162,13 +162,27 @@ class Observed:
 
 # -- the store ---------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class Completion:
+    """One article, in seconds since the epoch: when its last row committed, when it was
+    published to news.raw.v1, and when the parser created its output (the Kafka
+    timestamp of its news.articles.v1 record, kept by the sink as ``first_seen``)."""
+
+    done: float
+    published: float
+    url: str | None
+    parsed: float
+
+
 COMPLETIONS = """
 SELECT extract(epoch FROM greatest(pg_xact_commit_timestamp(a.xmin),
                                    max(pg_xact_commit_timestamp(s.xmin))))::float8 AS done,
        extract(epoch FROM a.fetched_at)::float8 AS published,
-       a.url
+       a.url,
+       extract(epoch FROM a.first_seen)::float8 AS parsed
 FROM articles a LEFT JOIN event_sources s ON s.article_id = a.article_id
-GROUP BY a.article_id, a.xmin, a.fetched_at, a.url
+GROUP BY a.article_id, a.xmin, a.fetched_at, a.url, a.first_seen
 """
 
 
@@ -213,9 +227,9 @@ class Store:
             await asyncio.sleep(0.25)
         raise TimeoutError(f"stored {last} of {(articles, sources)} in {limit:.0f}s")
 
-    async def completions(self) -> list[tuple[float, float, str]]:
+    async def completions(self) -> list[Completion]:
         assert self._conn is not None
-        return [(r[0], r[1], r[2]) for r in await self._conn.fetch(COMPLETIONS)]
+        return [Completion(*r) for r in await self._conn.fetch(COMPLETIONS)]
 
 
 # -- one pipeline run --------------------------------------------------------------
@@ -230,14 +244,21 @@ class Result:
     cpu: dict[str, float]
     rss: dict[str, float]
     latencies_ms: list[float] = field(default_factory=list)
+    to_parser_ms: list[float] = field(default_factory=list)
+    to_commit_ms: list[float] = field(default_factory=list)
     note: str = ""
 
 
-def rate_of(done: list[float]) -> tuple[float, float]:
-    """(articles/s from the first completion to the last, the first completion time)."""
+def rate_of(done: list[float], ready: float) -> tuple[float, float]:
+    """(articles/s from the first completion to the last, the first completion time).
+
+    A backlog stored in one transaction has no such span: then from ``ready``.
+    """
     first, last = min(done), max(done)
     counted = sum(1 for d in done if d > first)
-    return counted / max(last - first, 1e-6), first
+    if not counted:
+        return len(done) / max(first - ready, 1e-6), first
+    return counted / (last - first), first
 
 
 def steady_rate(done: list[float], low: float = 0.1, high: float = 0.9) -> float:
@@ -245,7 +266,8 @@ def steady_rate(done: list[float], low: float = 0.1, high: float = 0.9) -> float
     at full speed, without the start (group join, first batches) or the tail."""
     ordered = sorted(done)
     a, b = int(low * (len(ordered) - 1)), int(high * (len(ordered) - 1))
-    return (b - a) / max(ordered[b] - ordered[a], 1e-6)
+    span = ordered[b] - ordered[a]
+    return (b - a) / span if span > 0 else 0.0
 
 
 class Pipeline:
@@ -315,10 +337,10 @@ async def run_backlog(
         pipe.observed.start()
         note = await pipe.store.wait_for(arts, srcs, 60 + count / 10, pipe.services)
         cpu, rss = pipe.observed.cpu_per_1000(arts), pipe.observed.peak_rss()
-        done = [d for d, _, _ in await pipe.store.completions()]
+        done = [c.done for c in await pipe.store.completions()]
     finally:
         await pipe.stop()
-    rate, first = rate_of(done)
+    rate, first = rate_of(done, ready)
     return Result(len(done), rate, steady_rate(done), first - ready, cpu, rss, note=note)
 
 
@@ -341,22 +363,22 @@ async def run_paced(
             warm[0] + paced[0], warm[1] + paced[1], 60 + count / 5, pipe.services
         )
         cpu, rss = pipe.observed.cpu_per_1000(paced[0]), pipe.observed.peak_rss()
-        rows = [(d, p) for d, p, url in await pipe.store.completions() if "/paced/" in (url or "")]
+        rows = [c for c in await pipe.store.completions() if "/paced/" in (c.url or "")]
     finally:
         await pipe.stop()
-    rows.sort(key=lambda row: row[1])
-    thirds = [
-        [(d - p) * 1000 for d, p in part]
-        for part in (rows[: len(rows) // 3], rows[-(len(rows) // 3) :])
-    ]
-    if all(thirds):
-        early, late = (statistics.median(t) for t in thirds)
-        note = (
-            note or f"median latency {early:.0f} ms in the first third, {late:.0f} ms in the last"
-        )
-    latencies = sorted((d - p) * 1000 for d, p in rows)
-    achieved = len(rows) / max(1e-6, max(p for _, p in rows) - min(p for _, p in rows))
-    return Result(len(rows), achieved, achieved, 0.0, cpu, rss, latencies, note)
+    rows.sort(key=lambda c: c.published)
+    third = max(1, len(rows) // 3)
+    early, late = (
+        statistics.median(1000 * (c.done - c.published) for c in part)
+        for part in (rows[:third], rows[-third:])
+    )
+    note = note or f"median latency {early:.0f} ms in the first third, {late:.0f} ms in the last"
+    latencies = sorted((c.done - c.published) * 1000 for c in rows)
+    achieved = len(rows) / max(1e-6, rows[-1].published - rows[0].published)
+    result = Result(len(rows), achieved, achieved, 0.0, cpu, rss, latencies, note=note)
+    result.to_parser_ms = sorted((c.parsed - c.published) * 1000 for c in rows)
+    result.to_commit_ms = sorted((c.done - c.parsed) * 1000 for c in rows)
+    return result
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -436,6 +458,13 @@ def report_paced(s: Stage, paced: list[Result], parsers: int) -> None:
         values = [percentile(r.latencies_ms, q / 100) for r in paced]
         s.add(f"paced_p{q}", "ms", values, f"latency p{q}, raw publish -> DB commit (paced)")
     s.add("paced_max", "ms", [r.latencies_ms[-1] for r in paced], "latency max (paced)")
+    for key, what in (
+        ("to_parser", "raw publish -> parser output"),
+        ("to_commit", "parser output -> DB commit"),
+    ):
+        for q in (50, 99):
+            values = [percentile(getattr(r, f"{key}_ms"), q / 100) for r in paced]
+            s.add(f"paced_{key}_p{q}", "ms", values, f"of which {what}, p{q} (paced)")
     for role in paced[0].cpu:
         s.add(f"paced_cpu_{role}", CPU_UNIT, [r.cpu[role] for r in paced], f"CPU, {role} (paced)")
     s.notes += [f"paced: {r.note}" for r in paced if r.note]

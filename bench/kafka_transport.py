@@ -51,45 +51,36 @@ class Message:
 
 
 def payloads(kind: str, count: int) -> list[Message]:
-    """Real messages: ``raw`` (news.raw.v1) or ``parsed`` (articles + events)."""
+    """``count`` real messages: ``raw`` (news.raw.v1: pages and articles as replayed) or
+    ``parsed`` (what the parser publishes for them: articles and events)."""
     from bench.corpus import copies, load
-    from schemas.cloudevents import TYPE_ARTICLE, TYPE_RAW_ARTICLE, ce_headers
+    from schemas.cloudevents import (
+        TYPE_ARTICLE,
+        TYPE_RAW_ARTICLE,
+        TYPE_REGULATORY_EVENT,
+        ce_headers,
+    )
+    from services.common.errors import PoisonMessage
     from services.common.serde import encode
     from services.parser.app import parse_raw
 
+    def message(key: str, value: bytes, ce_type: str) -> Message:
+        return Message(key.encode(), value, ce_headers(id=key, source="/bench", type=ce_type))
+
     corpus = load().mixed
-    if kind == "raw":
-        return [
-            Message(
-                r.article_id.encode(),
-                encode(r),
-                ce_headers(id=r.article_id, source="/b", type=TYPE_RAW_ARTICLE),
-            )
-            for r in copies(min(count, len(corpus)), "t", corpus)
-        ] * (count // len(corpus) + 1)
-    parsed: list[Message] = []
-    for raw in copies(len(corpus), "t", corpus):
+    raws = list(copies(len(corpus), "t", corpus))
+    found: list[Message] = []
+    for raw in raws:
+        if kind == "raw":
+            found.append(message(raw.article_id, encode(raw), TYPE_RAW_ARTICLE))
+            continue
         try:
             out = parse_raw(raw)
-        except Exception:
+        except PoisonMessage:
             continue
-        a = out.article
-        parsed.append(
-            Message(
-                a.article_id.encode(),
-                encode(a),
-                ce_headers(id=a.article_id, source="/b", type=TYPE_ARTICLE),
-            )
-        )
-        parsed += [
-            Message(
-                e.event_id.encode(),
-                encode(e),
-                ce_headers(id=e.event_id, source="/b", type=TYPE_ARTICLE),
-            )
-            for e in out.events
-        ]
-    return (parsed * (count // len(parsed) + 1))[:count]
+        found.append(message(out.article.article_id, encode(out.article), TYPE_ARTICLE))
+        found += [message(e.event_id, encode(e), TYPE_REGULATORY_EVENT) for e in out.events]
+    return (found * (count // len(found) + 1))[:count]
 
 
 def _bare_producer(settings: KafkaSettings) -> AIOKafkaProducer:

@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import sys
 import time
 from pathlib import Path
@@ -55,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] not in ("run", "fuzz", "soak", "-h", "--help"):
         argv = ["run", *argv]
     args = parser.parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so every service, broker and server started is stopped.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     if args.command == "fuzz":
         from chaos.fuzz import run_fuzz

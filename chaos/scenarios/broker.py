@@ -16,6 +16,7 @@ from chaos.report import Result
 from chaos.rig import Rig
 from chaos.scenarios.base import Ctx, guarded, rig
 
+OUTAGES_S = [(1.0, 4.0), (8.0, 15.0), (35.0, 45.0)]
 SELF_RECOVERY_S = 120.0  # longer than REGWIRE_STALL_SECONDS, so liveness has failed by then
 
 
@@ -59,6 +60,7 @@ async def _broker_faults(ctx: Ctx, result: Result, kill: bool) -> None:
             )
         )
         stuck: list[str] = []
+        outages: list[float] = []
         for i in range(faults):
             # Let a share of the seed through before each fault: production is under way.
             while report.sent < (i + 1) * total // (faults + 1) and not seeding.done():
@@ -68,7 +70,12 @@ async def _broker_faults(ctx: Ctx, result: Result, kill: bool) -> None:
             else:
                 await asyncio.to_thread(broker.stop)
             result.faults += 1
-            await asyncio.sleep(rng.uniform(1.0, 4.0))
+            # Short, medium and long outages in turn: the long one outlasts the session
+            # timeout (6 s) and the clients' request timeout (30 s).
+            low, high = OUTAGES_S[i % len(OUTAGES_S)]
+            outage = rng.uniform(low, high)
+            outages.append(outage)
+            await asyncio.sleep(outage)
             await asyncio.to_thread(broker.start)
             up = time.monotonic()
             for service in ("parser", "sink"):
@@ -79,7 +86,7 @@ async def _broker_faults(ctx: Ctx, result: Result, kill: bool) -> None:
         await seeding
         missing = await kafkaio.missing_acknowledged(r.infra.bootstrap, r.topics["raw"], report)
         await r.wait_idle(total, timeout=600)
-        alive = all(s.alive() for s in r.services())
+        alive = all(s.alive() for s in r.services() if s.proc is not None)
         codes = await r.stop_all()
         result.audit = await r.audit(ctx.corpus)
     result.check("acknowledged-but-missing", missing == 0, f"{missing} of {len(report.acknowledged)}")
@@ -91,6 +98,7 @@ async def _broker_faults(ctx: Ctx, result: Result, kill: bool) -> None:
     result.check("consumers resumed by themselves", not stuck, "; ".join(stuck))
     result.check("no service died", alive and not r.unexpected_exits, str(r.unexpected_exits))
     result.check("clean exits at the end", set(codes.values()) == {0}, str(codes))
+    result.notes.append("outages (s): " + ", ".join(f"{o:.1f}" for o in outages))
     result.notes.append(
         "recover: broker answering again -> each consumer group commits progress "
         "(parser and sink, per fault)"

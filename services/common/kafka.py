@@ -6,12 +6,16 @@
 * ``BatchConsumer``: manual commits only, after the batch's output is durable;
   transient failures retry the same batch with backoff (they never dead-letter).
 * ``DeadLetters``: the original bytes, untouched, plus headers saying why and where.
+  An original too large for the producer to send as it is (it fitted its topic only
+  compressed) is forwarded gzipped, with ``dlq_value_encoding: gzip``, rather than
+  blocking its partition forever.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -25,6 +29,7 @@ from aiokafka.errors import (
     CommitFailedError,
     IllegalStateError,
     KafkaError,
+    MessageSizeTooLargeError,
     RebalanceInProgressError,
     TopicAlreadyExistsError,
 )
@@ -181,7 +186,16 @@ class DeadLetters:
             ("dlq_failed_at", datetime.now(UTC).isoformat().encode()),
         ]
         dlq = self.topics.dlq(record.topic)
-        await self.publisher.send(dlq, record.key, record.value or b"", headers)
+        value = record.value or b""
+        try:
+            await self.publisher.send(dlq, record.key, value, headers)
+        except MessageSizeTooLargeError:
+            # Poison that fitted its topic only compressed: the producer's size check is
+            # on uncompressed bytes, so send the same bytes gzipped and say so. Raising
+            # here would retry the batch forever on a message that can never succeed.
+            packed = gzip.compress(value, 6)
+            extra = [("dlq_value_encoding", b"gzip"), ("dlq_original_size", b"%d" % len(value))]
+            await self.publisher.send(dlq, record.key, packed, headers + extra)
         self.metrics.dlq_messages.labels(record.topic, reason).inc()
         log.warning(
             "dead-lettered",

@@ -16,19 +16,17 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 
-from aiokafka import AIOKafkaProducer
 from prometheus_client import CollectorRegistry
 
 from services.common.errors import reason_of
-from services.common.kafka import Publisher, build_producer
+from services.common.kafka import Publisher
 from services.common.lifecycle import wait_or_stop
 from services.common.logging import get_logger
-from services.common.metrics import Metrics
 from services.common.runtime import Runtime, service_runtime
 from services.fetcher.config import FetcherSettings
 from services.fetcher.http import Fetcher
 from services.fetcher.poller import PollerOptions, SourcePoller
-from services.fetcher.publish import RawSender
+from services.fetcher.publish import LargeProducer, RawSender
 from services.fetcher.sources import SourceConfig, load_sources
 from services.fetcher.state import CrawlState, url_key
 
@@ -43,29 +41,6 @@ def my_sources(sources: list[SourceConfig], settings: FetcherSettings) -> list[S
         if source.enabled and shard == settings.shard_index:
             mine.append(source)
     return mine
-
-
-class LargeProducer:
-    """A second producer for messages that only fit the topic once compressed (lazy)."""
-
-    def __init__(self, settings: FetcherSettings, metrics: Metrics) -> None:
-        self._settings = settings
-        self._metrics = metrics
-        self._producer: AIOKafkaProducer | None = None
-        self._lock = asyncio.Lock()
-
-    async def publisher(self) -> Publisher:
-        async with self._lock:
-            if self._producer is None:
-                kafka = self._settings.kafka
-                bigger = kafka.model_copy(update={"max_request_size": kafka.max_request_size * 8})
-                self._producer = build_producer(bigger, "fetcher-large")
-                await self._producer.start()
-        return Publisher(self._producer, self._metrics)
-
-    async def stop(self) -> None:
-        if self._producer is not None:
-            await self._producer.stop()
 
 
 class Scheduler:
@@ -88,7 +63,7 @@ class Scheduler:
     async def run(self) -> None:
         stop = self._rt.stop
         # Spread the first polls so a restart does not hit every source at once.
-        first = random.uniform(0, min(self._interval, 5.0) * self._jitter)
+        first = random.uniform(0, min(self._interval, 30.0) * self._jitter)
         if await wait_or_stop(stop, first):
             return
         while not stop.is_set():
@@ -101,7 +76,7 @@ class Scheduler:
         health.pending(self.loop_name, True)  # a poll is due: the stall clock runs
         started = time.perf_counter()
         try:
-            report = await self._poller.poll(self._source)
+            report = await self._poller.poll(self._source, lambda: health.progress(self.loop_name))
         except Exception as exc:  # a source failing must never stop the others
             m.source_errors.labels(sid, reason_of(exc)).inc()
             log.warning("poll failed", source=sid, reason=reason_of(exc), error=str(exc)[:300])
@@ -131,7 +106,7 @@ async def fetcher_parts(
 ) -> AsyncIterator[tuple[SourcePoller, CrawlState]]:
     """The crawl state, the HTTP client and the poller, closed in reverse order."""
     owner = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
-    large = LargeProducer(settings, rt.metrics)
+    large = LargeProducer(settings.kafka, rt.metrics)
     async with CrawlState.open(settings.state_dsn) as state:
         rt.health.add_check("crawl_state", state.ping)
         fetcher = Fetcher.from_settings(settings, rt.metrics)

@@ -72,6 +72,18 @@ class ConnectionFailed(FetchTransient):
     reason = "connection"
 
 
+class RobotsUnavailable(FetchTransient):
+    """robots.txt answered 5xx/429 or not at all: RFC 9309 says disallow, for now."""
+
+    reason = "robots_unavailable"
+
+
+class HostCoolingDown(FetchTransient):
+    """The host asked (``Retry-After``) for a pause longer than we wait in place."""
+
+    reason = "cooling_down"
+
+
 class HTTPStatusTransient(FetchTransient):
     reason = "http_status"
 

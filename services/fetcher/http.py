@@ -32,9 +32,11 @@ from services.fetcher.errors import (
     FetchError,
     FetchTimeout,
     FetchTransient,
+    HostCoolingDown,
     HTTPStatusError,
     HTTPStatusTransient,
     RobotsDenied,
+    RobotsUnavailable,
     TooManyRedirects,
 )
 from services.fetcher.ratelimit import RateLimiter
@@ -204,6 +206,8 @@ class Fetcher:
             except AddressRefused as exc:
                 self._metrics.ssrf_refused.labels(exc.why).inc()
                 raise
+            except RobotsUnavailable:
+                raise  # the cached answer stands until it expires: retrying now is moot
             except FetchTransient as exc:
                 host = _host_label(url)
                 delay = exc.retry_after
@@ -235,6 +239,9 @@ class Fetcher:
         for hop in range(self._policy.max_redirects + 1):
             if use_robots:
                 await self._robots_check(current)
+            waiting = self._limiter.cooling_down(current.host)
+            if waiting > self._policy.max_retry_after:  # fail fast, do not hold a slot
+                raise HostCoolingDown(f"{current.host} asked us to wait {waiting:.0f}s", waiting)
             headers = {"Accept": accept}
             if hop == 0 and validators is not None:
                 headers.update(validators.headers())
@@ -271,6 +278,8 @@ class Fetcher:
         self._limiter.set_crawl_delay(url.host, decision.crawl_delay)
         if not decision.allowed:
             self._metrics.robots_denied.labels(url.host).inc()
+            if decision.temporary:
+                raise RobotsUnavailable(f"robots.txt of {url.host} is unavailable: not now")
             raise RobotsDenied(f"robots.txt disallows {url}")
 
     async def _load_robots(self, url: str) -> RobotsFile:

@@ -83,7 +83,10 @@ class SourcePoller:
         self._options = options
         self._stop = stop or asyncio.Event()
 
-    async def poll(self, source: SourceConfig) -> PollReport:
+    async def poll(
+        self, source: SourceConfig, progress: Callable[[], None] = lambda: None
+    ) -> PollReport:
+        """One poll; ``progress`` is called as articles complete (a liveness beat)."""
         items = await self.discover(source)
         if items is None:
             return PollReport(not_modified=True)
@@ -100,7 +103,7 @@ class SourcePoller:
         for start in range(0, len(todo), wave):
             if self._stop.is_set():
                 break  # draining: the rest is not claimed, the next run picks it up
-            outcomes += await self._wave(source, todo[start : start + wave])
+            outcomes += await self._wave(source, todo[start : start + wave], progress)
         counts = {k: sum(1 for o in outcomes if o == k) for k in _COUNTED}
         return PollReport(
             discovered=len(items),
@@ -111,7 +114,9 @@ class SourcePoller:
             oversize=counts["oversize"],
         )
 
-    async def _wave(self, source: SourceConfig, items: list[Discovered]) -> list[_Sent | str]:
+    async def _wave(
+        self, source: SourceConfig, items: list[Discovered], progress: Callable[[], None]
+    ) -> list[_Sent | str]:
         owner, lease = self._options.owner, self._options.lease_seconds
         claimed = await self._state.claim_many([i.url for i in items], source.id, owner, lease)
         others = len(items) - len(claimed)
@@ -121,7 +126,9 @@ class SourcePoller:
 
         async def bounded(item: Discovered) -> _Sent | str:
             async with slots:
-                return await self._article(source, item, sender)
+                outcome = await self._article(source, item, sender)
+            progress()
+            return outcome
 
         mine = [i for i in items if i.url in claimed]
         results = await asyncio.gather(*(bounded(i) for i in mine), return_exceptions=True)
@@ -265,7 +272,10 @@ class SourcePoller:
             etag=result.etag,
             last_modified=result.last_modified,
         )
-        return self._raw(source, item, key, page.text, now, fetch), urls
+        raw = self._raw(source, item, key, page.text, now, fetch)
+        if media == "text/plain":  # not markup: the parser must not read it as HTML
+            raw = raw.model_copy(update={"html": None, "text": page.text})
+        return raw, urls
 
     @staticmethod
     def _raw(

@@ -10,15 +10,19 @@ caller to record: never silently dropped, never an exception that kills a batch.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Protocol
 
+from aiokafka import AIOKafkaProducer
 from aiokafka.errors import MessageSizeTooLargeError
 
 from schemas import RawArticle
 from schemas.cloudevents import TYPE_RAW_ARTICLE, ce_headers
+from services.common.config import KafkaSettings
+from services.common.kafka import Publisher, build_producer
 from services.common.logging import get_logger
 from services.common.metrics import Metrics
 from services.common.serde import encode
@@ -114,3 +118,31 @@ class RawSender:
         await self._publisher.flush()
         if self._large is not None:
             await self._large.flush()
+
+
+class LargeProducer:
+    """A second producer for messages that fit the topic only once compressed (lazy).
+
+    The client refuses a record whose *uncompressed* size exceeds its
+    ``max_request_size``; the broker checks the compressed batch. This producer's
+    client-side limit is larger, and ``RawSender`` only hands it records whose
+    compressed size fits the topic.
+    """
+
+    def __init__(self, kafka: KafkaSettings, metrics: Metrics, factor: int = 8) -> None:
+        self._kafka = kafka.model_copy(update={"max_request_size": kafka.max_request_size * factor})
+        self._metrics = metrics
+        self._producer: AIOKafkaProducer | None = None
+        self._lock = asyncio.Lock()
+
+    async def publisher(self) -> Publisher:
+        async with self._lock:
+            if self._producer is None:
+                self._producer = build_producer(self._kafka, "fetcher-large")
+                await self._producer.start()
+        return Publisher(self._producer, self._metrics)
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None

@@ -33,7 +33,7 @@ from services.common.logging import get_logger
 from services.common.metrics import Metrics
 from services.fetcher.config import FetcherSettings
 from services.fetcher.dumps import DumpFormat, DumpProblem, DumpRecord, read_dump
-from services.fetcher.publish import RawSender, Sent
+from services.fetcher.publish import LargeProducer, RawSender, Sent
 from services.fetcher.urls import canonicalize
 
 log = get_logger(__name__)
@@ -101,10 +101,11 @@ async def replay_file(
         await ensure_topics(settings.kafka, [topic, settings.topics.dlq(topic)])
     producer = build_producer(settings.kafka, "replay")
     await producer.start()
+    large = LargeProducer(settings.kafka, metrics)
     started = time.perf_counter()
     try:
         with _progress(path, progress) as advance:
-            sender = _sender(producer, topic, settings, metrics)
+            sender = _sender(producer, topic, settings, metrics, large)
             pending = 0
             for item in read_dump(path, fmt):
                 if isinstance(item, DumpProblem):
@@ -126,6 +127,7 @@ async def replay_file(
             await sender.flush()
             summary.published += pending
     finally:
+        await large.stop()
         await producer.stop()
     summary.seconds = time.perf_counter() - started
     log.info(
@@ -140,13 +142,18 @@ async def replay_file(
 
 
 def _sender(
-    producer: AIOKafkaProducer, topic: str, settings: FetcherSettings, metrics: Metrics
+    producer: AIOKafkaProducer,
+    topic: str,
+    settings: FetcherSettings,
+    metrics: Metrics,
+    large: LargeProducer,
 ) -> RawSender:
     return RawSender(
         Publisher(producer, metrics),
         topic,
         settings.kafka.max_request_size,
         metrics,
+        large=large.publisher,
         ce_source="/regwire/replay",
     )
 

@@ -33,6 +33,11 @@ class RobotsRules:
     allow_all: bool
     expires_at: float
 
+    @property
+    def temporary(self) -> bool:
+        """A "disallow everything" that only stands until robots.txt answers again."""
+        return self.parser is None and not self.allow_all
+
     def can_fetch(self, url: str, agent: str) -> bool:
         if self.parser is None:
             return self.allow_all
@@ -64,6 +69,7 @@ def origin_of(url: str) -> str:
 class RobotsDecision:
     allowed: bool
     crawl_delay: float | None
+    temporary: bool = False
 
 
 RobotsLoader = Callable[[str], Awaitable[RobotsFile]]
@@ -92,7 +98,8 @@ class RobotsCache:
 
     async def check(self, url: str) -> RobotsDecision:
         rules = await self._rules_for(origin_of(url))
-        return RobotsDecision(rules.can_fetch(url, self._agent), rules.crawl_delay(self._agent))
+        allowed = rules.can_fetch(url, self._agent)
+        return RobotsDecision(allowed, rules.crawl_delay(self._agent), rules.temporary)
 
     async def _rules_for(self, origin: str) -> RobotsRules:
         cached = self._rules.get(origin)

@@ -13,11 +13,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aiokafka.errors import MessageSizeTooLargeError
 from prometheus_client import CollectorRegistry
 
 from schemas import Article, RawArticle, RegulatoryEvent
 from schemas.cloudevents import TYPE_ARTICLE, TYPE_REGULATORY_EVENT, ce_headers
-from services.common.errors import ContentRejected, PoisonMessage, reason_of
+from services.common.errors import ContentRejected, OversizeMessage, PoisonMessage, reason_of
 from services.common.kafka import BatchConsumer, Record, build_consumer
 from services.common.lifecycle import stop_within
 from services.common.logging import get_logger
@@ -97,10 +98,16 @@ class ParserHandler:
             m.stage_items.labels(stage, "dlq").inc()
             await self._rt.dead_letters.send(record, reason, exc, stage)
             return
+        try:
+            await self._publish(Parsed(article, events))
+        except MessageSizeTooLargeError as exc:
+            # Deterministic on this input too: its Article is larger than a message may be.
+            m.stage_items.labels("publish", "dlq").inc()
+            await self._rt.dead_letters.send(record, OversizeMessage.reason, exc, "publish")
+            return
         m.stage_items.labels("parse", "ok").inc()
         m.stage_items.labels("extract", "ok").inc()
         m.article_bytes.observe(len(raw.html or raw.text or ""))
-        await self._publish(Parsed(article, events))
 
     async def _publish(self, parsed: Parsed) -> None:
         article = parsed.article

@@ -189,7 +189,7 @@ def furniture_reasons(
         if name:
             found = memo.get(name)
             if found is None:
-                found = memo[name] = _name_words(name)
+                found = memo[name] = _name_words(name, memo)
             words, positive = found
             if positive:
                 return _NONE
@@ -197,14 +197,28 @@ def furniture_reasons(
     return frozenset(reasons) if reasons else _NONE
 
 
-def _name_words(value: str) -> tuple[frozenset[str], bool]:
-    """The furniture words in one class or id attribute, and whether it marks the article."""
+def _name_words(
+    value: str, memo: dict[str, tuple[frozenset[str], bool]]
+) -> tuple[frozenset[str], bool]:
+    """The furniture words in a class or id attribute, and whether it marks the article."""
     if not value.islower():
         value = _CAMEL.sub(r"\1-\2", value).lower()
     if _TRIGGERS.isdisjoint(_WORD.findall(value)):  # the common case, decided cheaply
         return _NONE, False
     found: set[str] = set()
-    for words in _names(value):
+    for name in value.split():
+        # "menu-item-1234": menus number every item; the number says nothing.
+        key = name.rstrip("0123456789-_")
+        words, positive = memo.get(key) or memo.setdefault(key, _class_name_words(key))
+        if positive:
+            return _NONE, True
+        found.update(words)
+    return frozenset(found), False
+
+
+def _class_name_words(name: str) -> tuple[frozenset[str], bool]:
+    found: set[str] = set()
+    for words in _names(name):
         if words[0] in _STATE_PREFIXES or words[-1] in _STATE_SUFFIXES:
             continue
         for phrase in _phrases(words):

@@ -37,11 +37,14 @@ _CONTAINS_PARAGRAPH = frozenset({"li", "td", "dd", "blockquote"})
 # Never the article's text: scripts and the like, the headline, figures and captions.
 _DROPPED = boilerplate.JUNK_TAGS | {"h1", "figure", "figcaption"}
 # Those, and the elements that may be furniture: a tag, role or attribute says so, or
-# class words do (inline elements aside: link lists and line rules deal with those).
+# class words do. Only containers (and the spans and paragraphs that hold a label or a
+# credit) are judged; link lists and line rules deal with the rest.
 _CLEANED = ", ".join(sorted(_DROPPED)) + (
-    ", :is(nav, footer, aside, menu, [class], [id], [role], [hidden], [aria-hidden], [style])"
-    ":not(a, img, i, b, em, strong, u, small, sup, sub, time, abbr, br, wbr)"
+    ", nav, footer, aside, menu, :is(div, section, header, ul, ol, dl, form, table, span, p)"
+    ":is([class], [id], [role], [hidden], [aria-hidden], [style])"
 )
+# How far up _clean looks for a removed ancestor before judging an element anyway.
+_REMOVED_LOOKUP_DEPTH = 3
 _LINK_LIST_TAGS = frozenset({"ul", "ol", "dl", "div", "section", "table", "p", "li"})
 _MIN_PARAGRAPH_CHARS = 25
 # Less paragraph text than this and the page is read again for div paragraphs.
@@ -165,7 +168,7 @@ def _leads(root: LexborNode, finder: _ArticleFinder) -> list[LexborNode]:
 
 
 def _is_lead(node: LexborNode, finder: _ArticleFinder) -> bool:
-    if finder.judge.reasons(node):
+    if node.tag in _DROPPED or finder.judge.reasons(node):
         return False
     if node.tag in _LEAD_TAGS or finder.raw_weight.get(node.mem_id, 0.0) > 0:
         return True
@@ -222,10 +225,11 @@ class _ArticleFinder:
         return _DESCEND_SHARE_MARKED if marked else _DESCEND_SHARE
 
     def _add(self, paragraph: LexborNode) -> None:
-        weight = _paragraph_weight(paragraph, self.linked)
+        tag = paragraph.tag or ""
+        weight = _paragraph_weight(paragraph, tag, self.linked)
         if weight <= 0:
             return
-        start = paragraph if paragraph.tag in _SELF_COUNTING else paragraph.parent
+        start = paragraph if tag in _SELF_COUNTING else paragraph.parent
         if start is None:
             return
         key = self._register(start)
@@ -245,6 +249,9 @@ class _ArticleFinder:
     def _register(self, node: LexborNode) -> int | None:
         """Record ``node`` and its unknown ancestors up to the body; returns its id, or None
         for a node no longer in the body (removed by a site rule)."""
+        key = node.mem_id
+        if key in self.nodes:  # the common case: a sibling paragraph registered it
+            return key
         path = []
         current: LexborNode | None = node
         while current is not None and current.mem_id not in self.nodes:
@@ -262,7 +269,7 @@ class _ArticleFinder:
             self.reasons[key] = self.reasons[parent] | own
             self.discount[key] = self.discount[parent] * _discount(own - self.reasons[parent])
             current = child
-        return node.mem_id
+        return key
 
 
 def _discount(new_reasons: frozenset[str]) -> float:
@@ -273,9 +280,8 @@ def _discount(new_reasons: frozenset[str]) -> float:
     return _FURNITURE_DISCOUNT
 
 
-def _paragraph_weight(node: LexborNode, linked: dict[int, int]) -> float:
+def _paragraph_weight(node: LexborNode, tag: str, linked: dict[int, int]) -> float:
     """Text length discounted by link density; 0 for short text and wrappers."""
-    tag = node.tag
     if tag == "br":
         node = node.parent or node
         text = node.text(deep=False)
@@ -316,16 +322,36 @@ def _clean(root: LexborNode, finder: _ArticleFinder) -> None:
     its subtree, detached: judging a node inside one again is wasted, never wrong.
     """
     ignored = finder.judge.reasons(root)
+    removed: set[int] = set()
     for node in _unique(root.css(_CLEANED)):
+        # lexbor's css() matches the element itself too: the root always stays.
+        if node.mem_id == root.mem_id or _in_removed(node, removed):
+            continue
         if node.tag in _DROPPED:
-            node.decompose(recursive=False)
+            remove = True
         elif finder.raw_share(node, root) < _PROTECTED_SHARE:
             reasons = finder.judge.reasons(node)
-            if reasons and not reasons <= ignored:
-                node.decompose(recursive=False)
+            remove = bool(reasons) and not reasons <= ignored
+        else:
+            remove = False
+        if remove:
+            removed.add(node.mem_id)
+            node.decompose(recursive=False)
     for node, links in _link_holders(root):
         if links > _MAX_LINK_DENSITY * len(node.text()):
             node.decompose(recursive=False)
+
+
+def _in_removed(node: LexborNode, removed: set[int]) -> bool:
+    """Whether a close ancestor is gone already (then judging ``node`` is wasted work)."""
+    parent = node.parent
+    for _ in range(_REMOVED_LOOKUP_DEPTH):
+        if parent is None:
+            return True  # detached: its own ancestor was removed
+        if parent.mem_id in removed:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _link_holders(root: LexborNode) -> list[tuple[LexborNode, int]]:

@@ -19,9 +19,11 @@ from services.fetcher.errors import (
     AddressRefused,
     BodyTooLarge,
     FetchTimeout,
+    HostCoolingDown,
     HTTPStatusError,
     HTTPStatusTransient,
     RobotsDenied,
+    RobotsUnavailable,
     TooManyRedirects,
 )
 from services.fetcher.http import Fetcher, Validators
@@ -286,9 +288,10 @@ async def test_robots_disallow_and_crawl_delay(fetcher: Fetcher, server: LocalSe
 async def test_robots_5xx_disallows_for_now(fetcher: Fetcher, server: LocalServer) -> None:
     server.static("/robots.txt", b"down", "text/plain", status=500)
     serve_ok(server)
-    with pytest.raises(RobotsDenied):
+    with pytest.raises(RobotsUnavailable):  # transient: the URL is tried again later
         await fetcher.get(server.url("/ok"))
     assert server.hits["/ok"] == 0
+    assert server.hits["/robots.txt"] == 1
 
 
 async def test_robots_4xx_allows(fetcher: Fetcher, server: LocalServer) -> None:
@@ -303,3 +306,36 @@ async def test_robots_group_for_our_agent(fetcher: Fetcher, server: LocalServer)
     serve_ok(server)
     with pytest.raises(RobotsDenied):
         await fetcher.get(server.url("/ok"))
+
+
+async def test_a_long_retry_after_pauses_the_host_without_blocking(
+    fetcher: Fetcher, server: LocalServer
+) -> None:
+    server.static("/busy", b"", status=429, headers={"Retry-After": "3600"})
+    serve_ok(server)
+    with pytest.raises(HTTPStatusTransient):
+        await fetcher.get(server.url("/busy"))
+    started = time.monotonic()
+    with pytest.raises(HostCoolingDown):
+        await fetcher.get(server.url("/ok"))  # same host: refused at once, not queued
+    assert time.monotonic() - started < 0.5
+    assert server.hits["/ok"] == 0
+
+
+async def test_a_name_resolving_to_a_refused_address_is_refused_before_connecting(
+    fetcher_settings: FetcherSettings, server: LocalServer, metrics: Metrics
+) -> None:
+    async def rebinding_dns(host: str, port: int) -> list[str]:
+        return {"127.0.0.1": ["127.0.0.1"], "intranet.test": ["10.255.255.1"]}[host]
+
+    backend = RecordingBackend()
+    server.static("/jump", b"", status=302, headers={"Location": "http://intranet.test/admin"})
+    async with Fetcher.from_settings(
+        fetcher_settings, metrics, resolver=rebinding_dns, inner_backend=backend
+    ) as fetcher:
+        with pytest.raises(AddressRefused) as caught:
+            await fetcher.get(server.url("/jump"))
+        assert caught.value.why == "private"
+        assert {host for host, _ in backend.connects} == {"127.0.0.1"}
+        assert sample(metrics, "regwire_ssrf_refused_total", reason="private") == 1
+        await still_works(fetcher, server)

@@ -260,3 +260,27 @@ async def test_listing_page_with_a_link_pattern(
     )
     assert (await poller.poll(source)).published == 2
     assert server.hits["/about"] == 0
+
+
+async def test_pages_are_decoded_and_plain_text_stays_text(
+    poller: SourcePoller, server: LocalServer, published: list[RawArticle]
+) -> None:
+    latin = "<html><head><title>Regulação</title></head><body><p>Ações e não.</p></body></html>"
+    server.static("/a/latin", latin.encode("iso-8859-1"), "text/html; charset=iso-8859-1")
+    server.static("/a/plain", "Só texto.".encode(), "text/plain; charset=utf-8")
+    server.static("/a/pdf", b"%PDF-1.7", "application/pdf")
+    server.static(
+        "/feed.xml", rss(server, ["/a/latin", "/a/plain", "/a/pdf"]), "application/rss+xml"
+    )
+    report = await poller.poll(feed_source(server))
+    assert report.published == 2
+    assert report.rejected == 1  # a PDF is not a page
+    by_url = {r.url: r for r in published}
+    page = by_url[server.url("/a/latin")]
+    assert page.html is not None
+    assert "Ações e não." in page.html
+    assert page.fetch is not None
+    assert page.fetch.charset == "cp1252"
+    plain = by_url[server.url("/a/plain")]
+    assert plain.html is None
+    assert plain.text == "Só texto."

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 from aiokafka import AIOKafkaConsumer
@@ -37,8 +43,9 @@ async def read_topic(bootstrap: str, topic: str) -> list[Any]:
     await consumer.start()
     try:
         deadline = time.monotonic() + 20
-        while not consumer.assignment() and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)  # no group: partitions are assigned from metadata
+        # No group: the partitions are assigned as soon as the metadata arrives.
+        while not consumer.assignment() and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
         ends = await consumer.end_offsets(list(consumer.assignment()))
         records: list[Any] = []
         while sum(ends.values()) > len(records) and time.monotonic() < deadline:
@@ -120,7 +127,7 @@ async def test_polls_twice_publishes_each_article_once(
         await asyncio.wait_for(service, 30)
 
     records = await read_topic(kafka_bootstrap, settings.topics.raw)
-    urls = sorted(RawArticle.model_validate_json(r.value).url for r in records)
+    urls = sorted(RawArticle.model_validate_json(r.value).url or "" for r in records)
     assert urls == sorted(server.url(f"/story/{n}") for n in (1, 2, 3))
     assert server.hits["/story/1"] == 1  # the crawl state stopped the second fetch
     for record in records:
@@ -225,3 +232,120 @@ def test_replay_command(
     assert "1 published, 0 invalid" in result.output
     records = asyncio.run(read_topic(kafka_bootstrap, topic))
     assert len(records) == 1
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_the_fetcher_command_serves_health_and_stops_on_sigterm(
+    tmp_path: Path, kafka_bootstrap: str, unique_name: Callable[[str], str]
+) -> None:
+    with LocalServer() as server:
+        server.static("/story/1", article_page(1))
+        server.static("/feed.xml", feed(server, ["/story/1"]), "application/rss+xml")
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(
+            yaml.safe_dump(
+                {"sources": [{"id": "cmd", "kind": "feed", "url": server.url("/feed.xml")}]}
+            )
+        )
+        port, topic = free_port(), unique_name("raw")
+        env = {
+            **os.environ,
+            "REGWIRE_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+            "REGWIRE_TOPIC_RAW": topic,
+            "REGWIRE_FETCHER_PORT": str(port),
+            "REGWIRE_FETCHER_SOURCES_FILE": str(sources),
+            "REGWIRE_FETCHER_STATE_DSN": f"sqlite+aiosqlite:///{tmp_path}/state.db",
+            "REGWIRE_FETCHER_ALLOW_NETWORKS": '["127.0.0.1/32"]',
+            "REGWIRE_FETCHER_LOG_FORMAT": "json",
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "services.cli",
+            "fetcher",
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+
+                async def get(path: str) -> httpx.Response | None:
+                    try:
+                        return await client.get(path)
+                    except httpx.TransportError:
+                        return None
+
+                deadline = time.monotonic() + 60
+                while server.hits["/story/1"] < 1 and process.returncode is None:
+                    assert time.monotonic() < deadline, "the fetcher did not fetch the story"
+                    await asyncio.sleep(0.1)
+                health = await get("/healthz")
+                assert health is not None
+                assert health.status_code == 200
+                assert "fetcher:cmd" in health.json()["loops"]
+                ready = await get("/readyz")
+                assert ready is not None
+                assert ready.json()["checks"] == {"kafka": "ok", "crawl_state": "ok"}
+                metrics = await get("/metrics")
+                assert metrics is not None
+                assert "regwire_http_requests_total" in metrics.text
+            process.send_signal(signal.SIGTERM)
+            output, _ = await asyncio.wait_for(process.communicate(), 30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    assert process.returncode == 0, output.decode()[-2000:]
+    assert b"fetcher stopped" in output
+    assert len(await read_topic(kafka_bootstrap, topic)) == 1
+
+
+async def test_large_articles_compressed_or_recorded_as_oversize(
+    tmp_path: Path, kafka_bootstrap: str, unique_name: Callable[[str], str]
+) -> None:
+    big_text = "<p>The regulator granted the licence. </p>" * 8000  # ~330 KB, compresses well
+    noise = os.urandom(150_000).hex()  # ~300 KB that gzip cannot bring under 64 KiB
+    with LocalServer() as server:
+        server.static("/big", f"<html><body>{big_text}</body></html>".encode())
+        server.static("/noise", f"<html><body>{noise}</body></html>".encode())
+        server.static("/feed.xml", feed(server, ["/big", "/noise"]), "application/rss+xml")
+        settings = settings_for(
+            tmp_path,
+            kafka_bootstrap,
+            unique_name,
+            [
+                {
+                    "id": "large",
+                    "kind": "feed",
+                    "url": server.url("/feed.xml"),
+                    "interval_seconds": 60,
+                }
+            ],
+        )
+        settings = settings.model_copy(
+            update={"kafka": settings.kafka.model_copy(update={"max_request_size": 64 * 1024})}
+        )
+        registry = CollectorRegistry()
+        stop = asyncio.Event()
+        service = asyncio.create_task(run(settings, stop, registry))
+
+        def polled() -> bool:
+            value = registry.get_sample_value(
+                "regwire_source_last_success_timestamp_seconds", {"source": "large"}
+            )
+            return bool(value) or service.done()
+
+        await wait_for(polled, 60, "one poll")
+        stop.set()
+        await asyncio.wait_for(service, 30)
+
+    records = await read_topic(kafka_bootstrap, settings.topics.raw)
+    assert [RawArticle.model_validate_json(r.value).url for r in records] == [server.url("/big")]
+    assert registry.get_sample_value("regwire_articles_oversize_total", {"source": "large"}) == 1
+    assert registry.get_sample_value("regwire_articles_published_total", {"source": "large"}) == 1

@@ -72,9 +72,14 @@ def test_a_failed_stage_is_reported_not_hidden() -> None:
 def test_sustained_rate_is_counted_after_the_first_commit() -> None:
     # 1 article done at t=10, then 100 more until t=20: 100 articles in 10 s.
     done = [10.0] + [10.0 + (i + 1) / 10 for i in range(100)]
-    rate, first = rate_of(done)
+    rate, first = rate_of(done, ready=5.0)
     assert first == 10.0
     assert rate == pytest.approx(10.0)
+
+
+def test_a_backlog_stored_in_one_commit_is_timed_from_ready() -> None:
+    rate, _ = rate_of([12.0] * 30, ready=10.0)
+    assert rate == pytest.approx(15.0)
 
 
 def test_expected_counts_follow_the_template_cycle() -> None:

@@ -49,6 +49,7 @@ def test_4xx_means_allow_everything(status: int) -> None:
 def test_5xx_429_and_unreachable_mean_disallow_for_now(status: int) -> None:
     parsed = rules_from(RobotsFile(status), 0.0, 100.0, 10.0)
     assert not parsed.can_fetch("https://x.com/", AGENT)
+    assert parsed.temporary
     assert parsed.expires_at == 10.0  # asked again soon
 
 
