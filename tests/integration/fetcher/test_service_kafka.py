@@ -249,7 +249,16 @@ async def test_the_fetcher_command_serves_health_and_stops_on_sigterm(
         sources = tmp_path / "sources.yaml"
         sources.write_text(
             yaml.safe_dump(
-                {"sources": [{"id": "cmd", "kind": "feed", "url": server.url("/feed.xml")}]}
+                {
+                    "sources": [
+                        {
+                            "id": "cmd",
+                            "kind": "feed",
+                            "url": server.url("/feed.xml"),
+                            "interval_seconds": 1,
+                        }
+                    ]
+                }
             )
         )
         port, topic = free_port(), unique_name("raw")
