@@ -578,7 +578,9 @@ def _details(results: Sequence[DocResult]) -> list[dict[str, Any]]:
     return out
 
 
-def evaluate(extractor: Extract = extract, fixtures: Path = FIXTURES) -> dict[str, Any]:
+def evaluate(
+    extractor: Extract = extract, fixtures: Path = FIXTURES, check: Path = CHECK
+) -> dict[str, Any]:
     docs = load_docs(fixtures)
     results = run(docs, extractor)
     report: dict[str, Any] = {"extractor": EXTRACTOR_NAME, "all": score(results)}
@@ -586,6 +588,15 @@ def evaluate(extractor: Extract = extract, fixtures: Path = FIXTURES) -> dict[st
         report[split] = score([r for r in results if r.doc.split == split])
     report["seed"] = seed_check(results)
     report["details"] = _details(results)
+    if (check / "gold.jsonl").exists():
+        checked = run(load_check_docs(check), extractor)
+        report["check_set"] = score(checked)
+        parts = sorted({r.doc.split for r in checked})
+        report["check_set_parts"] = {
+            part.removeprefix("check_set/"): score([r for r in checked if r.doc.split == part])
+            for part in parts
+        }
+        report["check_set_details"] = _details(checked)
     articles = [r.article for r in results]
     report["throughput_articles_per_s"] = round(
         measure_throughput(articles, extractor, min_seconds=1.0), 1
@@ -622,12 +633,49 @@ def _table(report: dict[str, Any]) -> str:
             for b in report["all"]["precision_by_confidence"]
         )
     )
+    if "check_set" in report:
+        lines.append("")
+        lines.append(_check_table(report))
     seed = [(e["event_type"], e["ok"]) for e in report["seed"]["events"]]
     lines.append(f"seed all right: {report['seed']['all_right']}  {seed}")
     lines.append(f"throughput: {report['throughput_articles_per_s']} articles/s (extraction only)")
     lines.append("")
     lines.append("most common errors:")
     for kind, n in report["all"]["errors"][:12]:
+        lines.append(f"  {n:>3}  {kind}")
+    return "\n".join(lines)
+
+
+def _summary_line(label: str, s: dict[str, Any]) -> str:
+    o = s["overall"]
+    return (
+        f"[{label}] {s['documents']} docs  P {o['precision']:.3f}  R {o['recall']:.3f}  "
+        f"F1 {o['f1']:.3f}  (tp {o['tp']}, predicted {o['predicted']}, gold {o['gold']})  "
+        f"date {s['date_accuracy']}  authority {s['authority_accuracy']}  "
+        f"subjects F1 {s['subjects_f1']}"
+    )
+
+
+def _check_table(report: dict[str, Any]) -> str:
+    s = report["check_set"]
+    lines = [_summary_line("check set", s)]
+    for part, ps in report["check_set_parts"].items():
+        lines.append("  " + _summary_line(f"check set: {part}", ps))
+    lines.append(f"{'type':<20} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'pred':>5} {'gold':>5}")
+    for t, v in s["per_type"].items():
+        lines.append(
+            f"{t:<20} {v['precision']:>6.3f} {v['recall']:>6.3f} {v['f1']:>6.3f} "
+            f"{v['tp']:>4} {v['predicted']:>5} {v['gold']:>5}"
+        )
+    lines.append(
+        "check set precision by confidence: "
+        + "  ".join(
+            f"{b['band']} {b['precision']} (n={b['events']})"
+            for b in s["precision_by_confidence"]
+        )
+    )
+    lines.append("check set errors:")
+    for kind, n in s["errors"][:12]:
         lines.append(f"  {n:>3}  {kind}")
     return "\n".join(lines)
 
@@ -639,7 +687,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--split",
-        choices=["dev", "check", "all"],
+        choices=["dev", "check", "all", "check_set"],
         default="all",
         help="details for this split only",
     )
@@ -650,8 +698,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     REPORT.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
     print(_table(report))
     if args.details:
-        for d in report["details"]:
-            if args.split in ("all", d["split"]):
+        details = report["details"] + report.get("check_set_details", [])
+        for d in details:
+            if args.split in ("all", d["split"], d["split"].split("/")[0]):
                 print(json.dumps(d, indent=1, ensure_ascii=False))
     print(
         f"\nwrote {REPORT.relative_to(ROOT)} in {time.perf_counter() - started:.1f}s",

@@ -5,7 +5,8 @@ line it cannot use (the replay counts and reports those; it does not stop).
 
 * line format: `` date YYYY-MM-DD <html…>`` one document per line; the HTML is
   kept exactly as written, literal ``\\r\\n`` escapes included.
-* JSONL: ``html`` or ``text``, optional ``id``, ``url``, ``title``, ``published``.
+* JSONL: ``html`` or ``text``, optional ``id``, ``url``, ``title``, ``published``,
+  ``outlet`` (the publication's name, carried into the article's source).
 * CSV: a header row with the same column names.
 """
 
@@ -25,7 +26,7 @@ from services.fetcher.items import Published, parse_when
 
 DumpFormat = Literal["auto", "line", "jsonl", "csv"]
 _LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s(.*)$", re.DOTALL)
-_FIELDS = ("id", "url", "title", "published", "html", "text")
+_FIELDS = ("id", "url", "title", "published", "html", "text", "outlet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class DumpRecord:
     title: str | None = None
     published: Published | None = None
     id: str | None = None
+    outlet: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,4 +128,5 @@ def _record(number: int, document: object) -> DumpItem:
         title=text["title"],
         published=published,
         id=text["id"],
+        outlet=text["outlet"],
     )

@@ -79,7 +79,7 @@ def to_raw(record: DumpRecord, source: Source, now: datetime) -> RawArticle:
         title=record.title,
         published=record.published,
         fetched_at=now,
-        source=source,
+        source=source.model_copy(update={"outlet": record.outlet}) if record.outlet else source,
     )
 
 

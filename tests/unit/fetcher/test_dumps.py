@@ -97,6 +97,15 @@ def test_jsonl_url_gives_the_article_id() -> None:
     assert raw.article_id == article_id("https://x.com/a")
 
 
+def test_a_record_outlet_names_the_articles_source() -> None:
+    [item] = list(read_jsonl(io.StringIO('{"text": "x", "outlet": "The Block"}\n')))
+    assert isinstance(item, DumpRecord)
+    source = Source(id="replay:f", kind=SourceKind.DUMP)
+    raw = to_raw(item, source, datetime.now(UTC))
+    assert (raw.source.id, raw.source.outlet) == ("replay:f", "The Block")
+    assert to_raw(DumpRecord(1, text="x"), source, datetime.now(UTC)).source == source
+
+
 def test_csv_with_long_multiline_fields() -> None:
     out = io.StringIO()
     writer = csv.DictWriter(out, ["id", "url", "html", "published"])
