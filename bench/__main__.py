@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 import traceback
@@ -117,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     with Infra() as infra:
         logs = args.out / "bench-logs"  # kept: the services' own logs of the e2e runs
+        shutil.rmtree(logs, ignore_errors=True)  # of this run only
         plan: dict[str, Callable[[], None]] = {
             "parse": lambda: stages.parse(report, args.runs, args.quick),
             "extract": lambda: stages.extract(report, args.runs, args.quick),

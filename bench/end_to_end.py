@@ -432,7 +432,12 @@ def report_backlog(s: Stage, results: dict[int, list[Result]]) -> int:
         s.add(f"steady_{tag}", "articles/s", [r.steady for r in rs], f"steady state, {who}")
         s.add(f"startup_{tag}", "s", [r.startup for r in rs], f"parsers ready -> 1st commit, {who}")
         for role in rs[0].cpu:
-            s.add(f"cpu_{role}_{tag}", CPU_UNIT, [r.cpu[role] for r in rs], f"CPU, {role}, {who}")
+            s.add(
+                f"cpu_{role.replace(' ', '_')}_{tag}",
+                CPU_UNIT,
+                [r.cpu[role] for r in rs],
+                f"CPU, {role}, {who}",
+            )
         for role in rs[0].rss:
             label = f"peak RSS per {role} process, {who}"
             s.add(f"rss_{role}_{tag}", "MB", [r.rss[role] for r in rs], label)
@@ -466,5 +471,10 @@ def report_paced(s: Stage, paced: list[Result], parsers: int) -> None:
             values = [percentile(getattr(r, f"{key}_ms"), q / 100) for r in paced]
             s.add(f"paced_{key}_p{q}", "ms", values, f"of which {what}, p{q} (paced)")
     for role in paced[0].cpu:
-        s.add(f"paced_cpu_{role}", CPU_UNIT, [r.cpu[role] for r in paced], f"CPU, {role} (paced)")
+        s.add(
+            f"paced_cpu_{role.replace(' ', '_')}",
+            CPU_UNIT,
+            [r.cpu[role] for r in paced],
+            f"CPU, {role} (paced)",
+        )
     s.notes += [f"paced: {r.note}" for r in paced if r.note]

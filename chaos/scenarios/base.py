@@ -22,6 +22,7 @@ class Ctx:
     seed: int
     churn_seconds: float = 180.0
     keep: bool = False  # keep each scenario's database (debugging)
+    quick: bool = False  # make test's subset: shorter outages and pacing, fewer cases
 
     def rng(self, scenario: str) -> random.Random:
         """A scenario's own random stream: the same seed gives the same faults."""

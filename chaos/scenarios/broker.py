@@ -17,6 +17,7 @@ from chaos.rig import Rig
 from chaos.scenarios.base import Ctx, guarded, rig
 
 OUTAGES_S = [(1.0, 4.0), (8.0, 15.0), (35.0, 45.0)]
+QUICK_OUTAGES_S = [(1.0, 3.0)]
 SELF_RECOVERY_S = 120.0  # longer than REGWIRE_STALL_SECONDS, so liveness has failed by then
 
 
@@ -44,8 +45,9 @@ async def _broker_faults(ctx: Ctx, result: Result, kill: bool) -> None:
     rng = ctx.rng(result.key)
     faults = min(ctx.faults, 5)
     total = len(ctx.corpus.articles)
-    # Production spans every fault: about 25 s of seeding per fault.
-    rate = max(5.0, total / (faults * 25.0 + 10.0))
+    outages = QUICK_OUTAGES_S if ctx.quick else OUTAGES_S
+    # Production spans every fault: about 25 s of seeding per fault (8 s when quick).
+    rate = max(5.0, total / (faults * (8.0 if ctx.quick else 25.0) + 10.0))
     async with rig(ctx, result) as r:
         await r.start()
         report = kafkaio.SeedReport()
@@ -60,7 +62,7 @@ async def _broker_faults(ctx: Ctx, result: Result, kill: bool) -> None:
             )
         )
         stuck: list[str] = []
-        outages: list[float] = []
+        lengths: list[float] = []
         for i in range(faults):
             # Let a share of the seed through before each fault: production is under way.
             while report.sent < (i + 1) * total // (faults + 1) and not seeding.done():
@@ -72,10 +74,9 @@ async def _broker_faults(ctx: Ctx, result: Result, kill: bool) -> None:
             result.faults += 1
             # Short, medium and long outages in turn: the long one outlasts the session
             # timeout (6 s) and the clients' request timeout (30 s).
-            low, high = OUTAGES_S[i % len(OUTAGES_S)]
-            outage = rng.uniform(low, high)
-            outages.append(outage)
-            await asyncio.sleep(outage)
+            low, high = outages[i % len(outages)]
+            lengths.append(rng.uniform(low, high))
+            await asyncio.sleep(lengths[-1])
             await asyncio.to_thread(broker.start)
             up = time.monotonic()
             for service in ("parser", "sink"):
@@ -98,7 +99,7 @@ async def _broker_faults(ctx: Ctx, result: Result, kill: bool) -> None:
     result.check("consumers resumed by themselves", not stuck, "; ".join(stuck))
     result.check("no service died", alive and not r.unexpected_exits, str(r.unexpected_exits))
     result.check("clean exits at the end", set(codes.values()) == {0}, str(codes))
-    result.notes.append("outages (s): " + ", ".join(f"{o:.1f}" for o in outages))
+    result.notes.append("outages (s): " + ", ".join(f"{o:.1f}" for o in lengths))
     result.notes.append(
         "recover: broker answering again -> each consumer group commits progress "
         "(parser and sink, per fault)"

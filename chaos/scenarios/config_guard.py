@@ -50,18 +50,26 @@ async def config_guard(ctx: Ctx) -> Result:
     async def body(result: Result) -> None:
         env = PipelineEnv(ctx.infra.bootstrap, "chaos-config-guard", ctx.infra.base_dsn)
         cases = [(s, label, *UNSAFE[label]) for s in PORT_VARIABLE for label in UNSAFE]
+        if ctx.quick:  # each unsafe setting once, on a different service
+            cases = [cases[0], cases[4], cases[8]]
         cases.append(("sink", "fault hook without its acknowledgement", *FAULT_WITHOUT_ACK))
+        limit = asyncio.Semaphore(3)
+
+        async def one(case: tuple[str, str, str, str]) -> tuple[int | None, float, str]:
+            async with limit:
+                return await asyncio.to_thread(attempt, env, case[0], case[2], case[3])
+
+        outcomes = await asyncio.gather(*(one(c) for c in cases))
         refused = 0
-        for service, label, variable, value in cases:
-            code, took, out = await asyncio.to_thread(attempt, env, service, variable, value)
+        for (service, label, variable, _), (code, took, out) in zip(cases, outcomes, strict=True):
             named = variable in out
             ok = code not in (None, 0) and named
             refused += ok
-            last = out.strip().splitlines()[-1] if out.strip() else "(no output)"
+            said = [line for line in out.splitlines() if variable in line] or ["(no output)"]
             result.check(
                 f"{service} refuses {label}",
                 ok,
-                f"exit {code} in {took:.1f}s; names {variable}: {named}; says: {last[:160]}",
+                f"exit {code} in {took:.1f}s; says: {said[-1].strip()[:200]}",
             )
         result.runs = len(cases)
         result.faults = len(cases)

@@ -40,6 +40,10 @@ async def consumer_churn(ctx: Ctx) -> Result:
                 i = rng.randrange(len(extras))
                 svc = extras[i]
                 if i in running:
+                    # It leaves once it has joined (a SIGTERM while the interpreter is still
+                    # importing ends it with -15 before it has touched Kafka at all).
+                    with contextlib.suppress(RuntimeError, TimeoutError):
+                        await asyncio.to_thread(svc.wait_ready, 90.0)
                     leaves += 1
                     commit_failures += r.metric(svc, "regwire_offset_commit_failures_total")
                     kill = leaves % 5 == 0  # one leave in five is a crash, not a goodbye
@@ -55,7 +59,7 @@ async def consumer_churn(ctx: Ctx) -> Result:
             for i in sorted(running):
                 commit_failures += r.metric(extras[i], "regwire_offset_commit_failures_total")
                 term_codes.append(await r.stop(extras[i], timeout=GRACE_S + 10))
-            await r.wait_idle(total, timeout=600)
+            result.recover.append(await r.wait_idle(total, timeout=600))
             commit_failures += r.metric(r.parser, "regwire_offset_commit_failures_total")
             first_parser_starts = r.parser.starts
             codes = await r.stop_all()
@@ -74,6 +78,7 @@ async def consumer_churn(ctx: Ctx) -> Result:
             f"SIGKILL); offset commits refused during rebalances: {commit_failures:.0f} "
             "(counted, logged, never fatal)"
         )
+        result.notes.append("recover: end of the churn -> the pipeline idle")
 
     return await guarded("group-churn", "parsers joining and leaving the group", body)
 

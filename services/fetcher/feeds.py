@@ -25,15 +25,18 @@ from services.fetcher.xmlguard import check_xml
 def parse_feed(body: bytes, base_url: str, content_type: str | None = None) -> list[Discovered]:
     """The feed's items, newest as the feed orders them; raises ``FeedRejected``."""
     check_xml(body)
-    parsed = feedparser.parse(
-        io.BytesIO(body),
-        response_headers={
-            "content-type": content_type or "application/xml",
-            "content-location": base_url,
-        },
-        resolve_relative_uris=False,
-        sanitize_html=False,
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(body),
+            response_headers={
+                "content-type": content_type or "application/xml",
+                "content-location": base_url,
+            },
+            resolve_relative_uris=False,
+            sanitize_html=False,
+        )
+    except Exception as exc:  # feedparser's own bugs on hostile bytes ("&#2000000;": chr())
+        raise FeedRejected(f"unreadable feed: {exc!r}"[:300]) from None
     entries: list[Any] = list(parsed.get("entries") or [])
     if not entries and parsed.get("bozo") and not parsed.get("version"):
         raise FeedRejected(f"not a feed: {parsed.get('bozo_exception')!r}"[:300])

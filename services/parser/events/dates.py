@@ -259,7 +259,7 @@ def find_dates(text: str, published: date) -> list[DateMention]:
     out: list[DateMention] = []
     matches = _matches(text)
     for m in matches:
-        resolved = _resolve(m, published, _is_future(text, m.start()))
+        resolved = _resolve_safe(m, published, _is_future(text, m.start()))
         if resolved is None:
             continue
         before = text[max(0, m.start() - 60) : m.start()]
@@ -272,4 +272,12 @@ def resolve_date(expression: str, published: date, *, future: bool = False) -> E
     m = _DATE.search(expression)
     if m is None:
         return None
-    return _resolve(m, published, future or _is_future(expression, m.start()))
+    return _resolve_safe(m, published, future or _is_future(expression, m.start()))
+
+
+def _resolve_safe(m: re.Match[str], published: date, future: bool) -> EventDate | None:
+    """``_resolve``, with None when the arithmetic leaves the calendar (year 1 or 9999)."""
+    try:
+        return _resolve(m, published, future)
+    except (OverflowError, ValueError):
+        return None

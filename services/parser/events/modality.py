@@ -40,6 +40,9 @@ _CAPITALISABLE = frozenset(
         "potentially",
         "possibly",
         "once",
+        "none of",
+        "no one",
+        "nobody",
     ]
 )
 # Futures a law can state as fact: "the rule will take effect on 1 January".
@@ -53,9 +56,12 @@ _CLAUSE = re.compile(
 def _cue_regex(cues: tuple[str, ...]) -> re.Pattern[str]:
     words: list[str] = []
     for cue in cues:
-        words.append(cue)
+        forms = [cue]
         if cue.split()[0] in _CAPITALISABLE:
-            words.append(cue[0].upper() + cue[1:])
+            forms.append(cue[0].upper() + cue[1:])
+        words.extend(forms)
+        # news text writes "won’t" with a typographic apostrophe as often as "won't"
+        words.extend(f.replace("'", "\u2019") for f in forms if "'" in f)
     return re.compile(trie_regex(words))
 
 

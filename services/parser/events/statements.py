@@ -39,9 +39,12 @@ _GAP_APPOSITIVE = re.compile(r"^\s*(?:\([^)]{1,12}\)\s*)?,[^,;]{1,120},")
 _GAP_WORDS = re.compile(r"^[\s,]*(?:(?!the\b|a\b|an\b|which\b)[a-z][\w\-]*,?\s+){0,6}$")
 _PRESENT = re.compile(r"\s+(?:also\s+)?(?!has\b|is\b|was\b)[a-z]+s\b")
 _PAIR = re.compile(r"\s+(?:and|&)\s+$")
+_INVERTED = re.compile(r"[,\"”’']\s*$")
+# "is expected to", "was said to": the verb is part of a passive hedge, nobody speaks
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+$")
 _JOINT = re.compile(r"(?:\s+\([A-Z]{2,6}\))?\s+(?:and|&)\s+(?:the\s+)?")
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
-_NEGATED = re.compile(r"(?:\bnot|n't|\bnever|declined\s+to|refused\s+to)\s+(?:\w+\s+)?$")
+_NEGATED = re.compile(r"(?:\bnot|n['’]t|\bnever|declined\s+to|refused\s+to)\s+(?:\w+\s+)?$")
 _REPORTING = frozenset(
     [
         "announced",
@@ -162,6 +165,9 @@ class StatementFinder:
                     self._title_refs(ctx, ctx.sentences[i], m, officials)
                 )
         surnames = re.compile(trie_regex(officials)) if officials else None
+        actors = frozenset(
+            c.authority.id for found in acts.values() for c in found if c.authority is not None
+        )
         out: list[Candidate] = []
         for i in sorted(verbs):
             sent = ctx.sentences[i]
@@ -169,7 +175,9 @@ class StatementFinder:
                 continue
             refs = self._refs(ctx, sent, titles.get(i, []), officials, surnames)
             for verb, bonus in sorted(verbs[i], key=lambda v: v[0].start()):
-                cand = self._statement(ctx, sent, refs, verb, bonus, acts.get(sent.start, []))
+                cand = self._statement(
+                    ctx, sent, refs, verb, bonus, acts.get(sent.start, []), actors
+                )
                 if cand is not None:
                     out.append(cand)
                     break
@@ -276,12 +284,19 @@ class StatementFinder:
         return min(near, key=lambda a: abs(a.start - m.start())).authority
 
     def _about_regulation(self, ctx: ArticleContext, sent: Sentence) -> bool:
-        """The sentence, or one beside it, is about regulation (not the war or rates)."""
-        if self._topic_weak.search(ctx.text, sent.start, sent.end):
-            return True
-        i = ctx.sentences.index(sent)
-        window = ctx.sentences[max(0, i - 1) : i + 2]
-        return any(self._topic.search(ctx.text, s.start, s.end) for s in window)
+        """The sentence itself is about regulation (not the war, the weather or rates).
+
+        Names of authorities do not count: "European Central Bank" says nothing about
+        banking rules, "Securities and Exchange Commission" nothing about securities.
+        """
+        text = ctx.text
+        pieces, pos = [], sent.start
+        for a in ctx.authorities_in(sent.start, sent.end):
+            pieces.append(text[pos : a.start])
+            pos = a.end
+        pieces.append(text[pos : sent.end])
+        masked = " ".join(pieces)
+        return bool(self._topic_weak.search(masked) or self._topic.search(masked))
 
     @staticmethod
     def _joint(ctx: ArticleContext, sent: Sentence, speaker: _Ref) -> Authority | None:
@@ -308,9 +323,12 @@ class StatementFinder:
         verb: re.Match[str],
         bonus: int,
         acts: list[Candidate],
+        actors: frozenset[str],
     ) -> Candidate | None:
         text = ctx.text
         if _NEGATED.search(text, max(sent.start, verb.start() - 25), verb.start()):
+            return None
+        if bonus == 0 and _PASSIVE.search(text, max(sent.start, verb.start() - 8), verb.start()):
             return None
         c_start = self._modality.clause_start(text, sent.start, verb.start())
         before = [
@@ -323,9 +341,10 @@ class StatementFinder:
         ]
         # a named official beats the body named in their title ("Ng, a member of LegCo, said")
         speaker = max(before, key=lambda r: (r.priority, r.end)) if before else None
-        if speaker is None and verb.group(0).lower().startswith("said"):
+        if speaker is None and _INVERTED.search(text, max(sent.start, verb.start() - 3), verb.start()):
+            # "..., said Gary Mottola, research director at ...": the speaker follows the verb
             speaker = next(
-                (r for r in refs if 0 <= r.start - verb.end() <= 40 and r.official), None
+                (r for r in refs if 0 <= r.start - verb.end() <= 2 and r.official), None
             )
         if speaker is None or speaker.official is None:
             return None
@@ -335,8 +354,15 @@ class StatementFinder:
         word = verb.group(0).split()[0].lower()
         if bonus == 0 and word in _REPORTING and any(a.trigger > verb.start() for a in acts):
             return None  # "announced that three suspects were arrested": the arrest is the event
-        if bonus == 0 and any(abs(a.trigger - verb.start()) <= 12 for a in acts):
+        if any(verb.start() - 12 <= a.trigger < verb.end() for a in acts):
             return None  # "The SEC today proposed to rescind ...": the verb is its act
+        if (
+            bonus == 0
+            and word in _REPORTING
+            and speaker.key.startswith("auth:")
+            and speaker.key[5:] in actors
+        ):
+            return None  # "OFAC said the exchange had processed ...": detail of OFAC's act
         official = speaker.official
         if official is None:
             return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 
 from selectolax.lexbor import LexborNode
 
@@ -84,7 +85,9 @@ _STATE_SUFFIXES = frozenset(
         "allowed",
     }
 )  # fmt: skip
-_CAMEL = re.compile(r"([a-z])([A-Z])")
+# "readMore" -> "read-More": a hyphen between a lower and an upper case letter (a literal
+# replacement at a zero-width match, far cheaper than a template over two groups).
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _WORD = re.compile(r"[a-z0-9]+")
 # A class word can only start a furniture phrase ("news" in "news-letters") if it is the
@@ -94,8 +97,16 @@ _ARTICLE_TAGS = frozenset({"main", "article"})
 Attributes = dict[str, str | None]
 _NONE: frozenset[str] = frozenset()
 _TAG_REASONS = {tag: frozenset({tag}) for tag in FURNITURE_TAGS}
-_PLAIN_ATTRIBUTES = frozenset({"class", "id"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# What a class or id string says: its furniture words, and whether it marks the article.
+Words = tuple[frozenset[str], bool]
+_NOTHING: Words = (_NONE, False)
+_MARKED: Words = (_NONE, True)
+
+
+def _lowered(value: str) -> str:
+    """``"shareBar Promo"`` -> ``"share-bar promo"``: camelCase split, then lower case."""
+    return value if value.islower() else _CAMEL.sub("-", value).lower()
 
 
 def _names(value: str) -> list[list[str]]:
@@ -114,7 +125,8 @@ def _phrases(words: list[str]) -> list[str]:
         return words
     words = [w for w in words if w]  # "article__body": BEM's double separators
     phrases = words + [a + b for a, b in itertools.pairwise(words)]
-    phrases += [a + b + c for a, b, c in zip(words, words[1:], words[2:], strict=False)]
+    if len(words) > 2:
+        phrases += [a + b + c for a, b, c in zip(words, words[1:], words[2:], strict=False)]
     return phrases
 
 
@@ -122,9 +134,7 @@ def is_lead_marked(attrs: Attributes) -> bool:
     """The element calls itself a standfirst (``standfirst``, ``article-lead``, ``dek``)."""
     if not (attrs.get("class") or attrs.get("id")):
         return False
-    value = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    if not value.islower():
-        value = _CAMEL.sub(r"\1-\2", value).lower()
+    value = _lowered(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
     return not _LEAD.isdisjoint(_WORD.findall(value))
 
 
@@ -132,19 +142,21 @@ def is_article_marked(attrs: Attributes) -> bool:
     """The element calls itself the article body (``itemprop=articleBody``, ``entry-content``)."""
     if "articlebody" in (attrs.get("itemprop") or "").lower():
         return True
-    value = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    if not value.islower():
-        value = _CAMEL.sub(r"\1-\2", value).lower()
-    return any(p in _POSITIVE for words in _names(value) for p in _phrases(words))
+    value = _lowered(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+    return any(not _POSITIVE.isdisjoint(_phrases(words)) for words in _names(value))
 
 
 class FurnitureJudge:
-    """``furniture_reasons`` for the elements of one document, remembering what each
-    class or id string says (pages repeat the same classes on hundreds of elements)."""
+    """``furniture_reasons`` for the elements of one document.
+
+    Pages repeat a few class strings on hundreds of elements, so each verdict and each
+    class or id string is worked out once; the memory goes with the judge (one document).
+    """
 
     def __init__(self) -> None:
-        self._names: dict[str, tuple[frozenset[str], bool]] = {}
-        self._plain: dict[tuple[str, str | None, str | None], frozenset[str]] = {}
+        self._verdicts: dict[tuple[str | bool | None, ...], frozenset[str]] = {}
+        self._values: dict[str, Words] = {}
+        self._names: dict[str, Words] = {}
 
     def reasons(self, node: LexborNode) -> frozenset[str]:
         tag = node.tag or ""
@@ -153,22 +165,48 @@ class FurnitureJudge:
         attrs = node.attributes
         if not attrs:
             return _TAG_REASONS.get(tag, _NONE)
-        if not _PLAIN_ATTRIBUTES.issuperset(attrs):
-            return furniture_reasons(tag, attrs, self._names)
-        # Only a class and an id: the verdict depends on nothing else.
-        key = (tag, attrs.get("class"), attrs.get("id"))
-        found = self._plain.get(key)
+        get = attrs.get
+        # All the verdict reads, and nothing else: data-* and aria-label vary freely.
+        key = (
+            tag, get("class"), get("id"), get("role"), get("itemprop"), get("style"),
+            get("aria-hidden"), "hidden" in attrs,
+        )  # fmt: skip
+        found = self._verdicts.get(key)
         if found is None:
-            found = self._plain[key] = furniture_reasons(tag, attrs, self._names)
+            found = self._verdicts[key] = furniture_reasons(tag, attrs, self.words)
         return found
+
+    def words(self, value: str) -> Words:
+        """The furniture words in a class or id attribute, and whether it marks the article."""
+        found = self._values.get(value)
+        if found is None:
+            found = self._values[value] = self._read(value)
+        return found
+
+    def _read(self, value: str) -> Words:
+        value = _lowered(value)
+        if _TRIGGERS.isdisjoint(_WORD.findall(value)):  # the common case, decided cheaply
+            return _NOTHING
+        found: set[str] = set()
+        for name in value.split():
+            # "menu-item-1234": menus number every item; the number says nothing.
+            key = name.rstrip("0123456789-_")
+            words = self._names.get(key)
+            if words is None:
+                words = self._names[key] = _class_name_words(key)
+            if words[1]:
+                return _MARKED
+            found.update(words[0])
+        return (frozenset(found), False) if found else _NOTHING
 
 
 def furniture_reasons(
-    tag: str, attrs: Attributes, memo: dict[str, tuple[frozenset[str], bool]] | None = None
+    tag: str, attrs: Attributes, words: Callable[[str], Words] | None = None
 ) -> frozenset[str]:
     """Why an element is navigation, share bar, comments...: its tag, role, visibility or
     class/id words. Empty when it is not furniture; always empty for the article's own
     markers (``<main>``, ``<article>``, ``role=main``, ``itemprop=articleBody``).
+    ``words`` reads a class or id string (a judge's memo); uncached without it.
     """
     role = (attrs.get("role") or "").lower()
     itemprop = attrs.get("itemprop")
@@ -184,49 +222,26 @@ def furniture_reasons(
     style = attrs.get("style")
     if style and _HIDDEN_STYLE.search(style):
         reasons.add("hidden")
-    memo = {} if memo is None else memo
-    for name in (attrs.get("class"), attrs.get("id")):
-        if name:
-            found = memo.get(name)
-            if found is None:
-                found = memo[name] = _name_words(name, memo)
-            words, positive = found
+    read = words or FurnitureJudge().words
+    for value in (attrs.get("class"), attrs.get("id")):
+        if value:
+            found, positive = read(value)
             if positive:
                 return _NONE
-            reasons.update(words)
+            reasons.update(found)
     return frozenset(reasons) if reasons else _NONE
 
 
-def _name_words(
-    value: str, memo: dict[str, tuple[frozenset[str], bool]]
-) -> tuple[frozenset[str], bool]:
-    """The furniture words in a class or id attribute, and whether it marks the article."""
-    if not value.islower():
-        value = _CAMEL.sub(r"\1-\2", value).lower()
-    if _TRIGGERS.isdisjoint(_WORD.findall(value)):  # the common case, decided cheaply
-        return _NONE, False
-    found: set[str] = set()
-    for name in value.split():
-        # "menu-item-1234": menus number every item; the number says nothing.
-        key = name.rstrip("0123456789-_")
-        words, positive = memo.get(key) or memo.setdefault(key, _class_name_words(key))
-        if positive:
-            return _NONE, True
-        found.update(words)
-    return frozenset(found), False
-
-
-def _class_name_words(name: str) -> tuple[frozenset[str], bool]:
-    found: set[str] = set()
+def _class_name_words(name: str) -> Words:
+    found: frozenset[str] = _NONE
     for words in _names(name):
         if words[0] in _STATE_PREFIXES or words[-1] in _STATE_SUFFIXES:
             continue
-        for phrase in _phrases(words):
-            if phrase in _POSITIVE:
-                return _NONE, True
-            if phrase in _NEGATIVE:
-                found.add(phrase)
-    return frozenset(found), False
+        phrases = _phrases(words)
+        if not _POSITIVE.isdisjoint(phrases):
+            return _MARKED
+        found |= _NEGATIVE.intersection(phrases)
+    return (found, False) if found else _NOTHING
 
 
 # Short lines that are furniture wherever they appear: labels, credits, calls to action,

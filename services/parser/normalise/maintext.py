@@ -39,12 +39,11 @@ _DROPPED = boilerplate.JUNK_TAGS | {"h1", "figure", "figcaption"}
 # Those, and the elements that may be furniture: a tag, role or attribute says so, or
 # class words do. Only containers (and the spans and paragraphs that hold a label or a
 # credit) are judged; link lists and line rules deal with the rest.
-_CLEANED = ", ".join(sorted(_DROPPED)) + (
+# One :is() so that an element matching two parts still comes once.
+_CLEANED = ":is(" + ", ".join(sorted(_DROPPED)) + (
     ", nav, footer, aside, menu, :is(div, section, header, ul, ol, dl, form, table, span, p)"
-    ":is([class], [id], [role], [hidden], [aria-hidden], [style])"
+    ":is([class], [id], [role], [hidden], [aria-hidden], [style]))"
 )
-# How far up _clean looks for a removed ancestor before judging an element anyway.
-_REMOVED_LOOKUP_DEPTH = 3
 _LINK_LIST_TAGS = frozenset({"ul", "ol", "dl", "div", "section", "table", "p", "li"})
 _MIN_PARAGRAPH_CHARS = 25
 # Less paragraph text than this and the page is read again for div paragraphs.
@@ -72,6 +71,9 @@ _MAX_FURNITURE_LINE = 250
 _INLINE_TAGS_AND_ROWS = f"{_INLINE_TAGS}, tr"
 _BLOCKS_IN_CELLS = "p, div, table, ul, ol, br, h2, h3, h4, blockquote"
 _MAX_ROW_CHARS = 300
+# Ends each block's line in the flattened text: a character no text can hold (control
+# characters are cleaned away later).
+_LINE_BREAK = "\x1f"
 # A dateline: a date, a time, a zone, and at most a word such as "Stand" or "Updated".
 _MAX_DATELINE = 60
 _DATELINE_SPARE_LETTERS = 12
@@ -122,19 +124,18 @@ def extract_main_text(page: Page, rule: SiteRule | None = None) -> MainText:
         linked = _linked_chars(blocks, body.css(_TEXT_BLOCK_LINKS))
         finder, source = _ArticleFinder(body, blocks, judge, linked), "dom:text-blocks"
         root = finder.root()
-    lines: list[str] = []
-    bylines: list[str] = []
-    links: list[tuple[str, str]] = []
+    lead = MainText([], [], source)
     for part in _leads(root, finder):
         _clean(part, finder)
-        links += _links(part)
-        part_lines, part_bylines = _lines(part)
-        lines += (line for line in part_lines if len(line.strip()) >= _MIN_LEAD_CHARS)
-        bylines += part_bylines
+        flat = _flatten(part)
+        lead.paragraphs.extend(line for line in flat.paragraphs if len(line.strip()) >= _MIN_LEAD_CHARS)
+        lead.links.extend(flat.links)
+        lead.bylines.extend(flat.bylines)
     _clean(root, finder)
-    links += _links(root)
-    root_lines, root_bylines = _lines(root)
-    return MainText(lines + root_lines, links, source, bylines + root_bylines)
+    flat = _flatten(root)
+    return MainText(
+        lead.paragraphs + flat.paragraphs, lead.links + flat.links, source, lead.bylines + flat.bylines
+    )
 
 
 def _leads(root: LexborNode, finder: _ArticleFinder) -> list[LexborNode]:
@@ -199,30 +200,25 @@ class _ArticleFinder:
             self._add(paragraph)
         self._propagate()
 
-    @property
-    def raw_total(self) -> float:
-        return self.raw_weight.get(self.body.mem_id, 0.0)
-
-    def raw_share(self, node: LexborNode, of: LexborNode) -> float:
-        whole = self.raw_weight.get(of.mem_id, 0.0)
-        return self.raw_weight.get(node.mem_id, 0.0) / whole if whole else 0.0
-
     def root(self) -> LexborNode:
         children: dict[int, list[int]] = {}
         for child, parent in self.parent_of.items():
             children.setdefault(parent, []).append(child)
+        weight = self.weight
         node = self.body.mem_id
         while children.get(node):
-            best = max(children[node], key=lambda c: self.weight.get(c, 0.0))
-            if self.weight.get(best, 0.0) < self._needed_share(best) * self.weight.get(node, 0.0):
+            best = max(children[node], key=lambda c: weight.get(c, 0.0))
+            share, whole = weight.get(best, 0.0), weight.get(node, 0.0)
+            if share < _DESCEND_SHARE_MARKED * whole:
+                break
+            # Only a share between the two thresholds depends on the child's markers.
+            if share < _DESCEND_SHARE * whole and not self._marked(best):
                 break
             node = best
         return self.nodes[node]
 
-    def _needed_share(self, key: int) -> float:
-        child = self.nodes[key]
-        marked = boilerplate.is_article_marked(child.attributes)
-        return _DESCEND_SHARE_MARKED if marked else _DESCEND_SHARE
+    def _marked(self, key: int) -> bool:
+        return boilerplate.is_article_marked(self.nodes[key].attributes)
 
     def _add(self, paragraph: LexborNode) -> None:
         tag = paragraph.tag or ""
@@ -319,78 +315,109 @@ def _clean(root: LexborNode, finder: _ArticleFinder) -> None:
 
     Class words the article's element itself carries (a ``sidebar-grid`` layout) say
     nothing about its children, so they are ignored below it. A removed element keeps
-    its subtree, detached: judging a node inside one again is wasted, never wrong.
+    its subtree, detached: what lies inside it is not judged again.
     """
     ignored = finder.judge.reasons(root)
-    removed: set[int] = set()
-    for node in _unique(root.css(_CLEANED)):
+    raw = finder.raw_weight
+    whole = raw.get(root.mem_id, 0.0)
+    # Element id -> whether it lies in (or is) a removed subtree, for what was seen.
+    gone: dict[int, bool] = {root.mem_id: False}
+    for node in root.css(_CLEANED):
+        key = node.mem_id
         # lexbor's css() matches the element itself too: the root always stays.
-        if node.mem_id == root.mem_id or _in_removed(node, removed):
+        if key in gone or _in_removed(node, gone):
             continue
         if node.tag in _DROPPED:
             remove = True
-        elif finder.raw_share(node, root) < _PROTECTED_SHARE:
+        elif (raw.get(key, 0.0) / whole if whole else 0.0) < _PROTECTED_SHARE:
             reasons = finder.judge.reasons(node)
             remove = bool(reasons) and not reasons <= ignored
         else:
             remove = False
         if remove:
-            removed.add(node.mem_id)
             node.decompose(recursive=False)
-    for node, links in _link_holders(root):
-        if links > _MAX_LINK_DENSITY * len(node.text()):
-            node.decompose(recursive=False)
+        gone[key] = remove
 
 
-def _in_removed(node: LexborNode, removed: set[int]) -> bool:
-    """Whether a close ancestor is gone already (then judging ``node`` is wasted work)."""
+def _in_removed(node: LexborNode, gone: dict[int, bool]) -> bool:
+    """Whether an ancestor of ``node`` was removed, remembering the answer for every
+    ancestor on the way up: elements come in document order, so ancestors come first and
+    each is looked at once."""
+    path = []
     parent = node.parent
-    for _ in range(_REMOVED_LOOKUP_DEPTH):
-        if parent is None:
-            return True  # detached: its own ancestor was removed
-        if parent.mem_id in removed:
-            return True
+    while parent is not None:
+        found = gone.get(parent.mem_id)
+        if found is not None:
+            break
+        path.append(parent.mem_id)
         parent = parent.parent
-    return False
+    else:
+        found = True  # detached from the root without a removal we know of
+    for key in path:
+        gone[key] = found
+    return found
 
 
-def _link_holders(root: LexborNode) -> list[tuple[LexborNode, int]]:
-    """Block elements inside ``root`` that hold links, with their characters of link text."""
-    linked: dict[int, int] = {}
-    nodes: dict[int, LexborNode] = {}
-    stop = root.mem_id
-    for anchor in root.css("a"):
-        chars = len(anchor.text())
-        node = anchor.parent
-        while node is not None and node.mem_id != stop:
-            key = node.mem_id
-            linked[key] = linked.get(key, 0) + chars
-            nodes[key] = node
-            node = node.parent
-    return [(n, linked[k]) for k, n in nodes.items() if n.tag in _LINK_LIST_TAGS]
-
-
-def _links(root: LexborNode) -> list[tuple[str, str]]:
-    """(href, anchor text) of the links in ``root``; a link without text (an image) is none."""
-    links = []
-    for anchor in root.css("a[href]"):
-        href, text = anchor.attributes.get("href"), anchor.text()
-        if href and text.strip():
-            links.append((href, text))
-    return links
-
-
-def _lines(root: LexborNode) -> tuple[list[str], list[str]]:
-    """The text, one line per block, and apart from it the bylines it held."""
-    for node in root.css(_INLINE_TAGS_AND_ROWS):
+def _flatten(root: LexborNode) -> MainText:
+    """The cleaned ``root`` as lines of text, its links and its bylines, from one query:
+    link lists go, then the inline elements are unwrapped so each block is one line."""
+    inline = root.css(_INLINE_TAGS_AND_ROWS)
+    anchors = [(node, node.text()) for node in inline if node.tag == "a"]
+    links = _links(_drop_link_lists(root, anchors))
+    for node in inline:
         if node.tag == "tr":
             _row_to_line(node)
         else:
             node.unwrap()
     root.merge_text_nodes()
-    # A separator no text can hold (control characters are cleaned away later).
+    lines, bylines = _lines(root.text(separator=_LINE_BREAK))
+    return MainText(lines, links, "", bylines)
+
+
+def _drop_link_lists(
+    root: LexborNode, anchors: list[tuple[LexborNode, str]]
+) -> list[tuple[LexborNode, str]]:
+    """Remove the blocks inside ``root`` made mostly of link text (menus, related stories);
+    returns the anchors (with their text) that are still in the tree."""
+    linked: dict[int, int] = {}
+    nodes: dict[int, LexborNode] = {}
+    chains: list[list[int]] = []
+    stop = root.mem_id
+    for anchor, text in anchors:
+        chars = len(text)
+        chain = []
+        node = anchor.parent
+        while node is not None and (key := node.mem_id) != stop:
+            linked[key] = linked.get(key, 0) + chars
+            nodes[key] = node
+            chain.append(key)
+            node = node.parent
+        chains.append(chain)
+    dropped: set[int] = set()
+    for key, node in nodes.items():
+        # Inner blocks come first: an outer one is measured without the lists it lost.
+        if node.tag in _LINK_LIST_TAGS and linked[key] > _MAX_LINK_DENSITY * len(node.text()):
+            node.decompose(recursive=False)
+            dropped.add(key)
+    if not dropped:
+        return anchors
+    return [anchor for anchor, chain in zip(anchors, chains, strict=True) if dropped.isdisjoint(chain)]
+
+
+def _links(anchors: list[tuple[LexborNode, str]]) -> list[tuple[str, str]]:
+    """(href, anchor text) of the links; a link without text (an image) is none."""
+    links = []
+    for anchor, text in anchors:
+        href = anchor.attributes.get("href")
+        if href and text.strip():
+            links.append((href, text))
+    return links
+
+
+def _lines(text: str) -> tuple[list[str], list[str]]:
+    """The text, one line per block, and apart from it the bylines it held."""
     lines, bylines = [], []
-    for line in root.text(separator="\x1f").split("\x1f"):
+    for line in text.split(_LINE_BREAK):
         stripped = line.strip()
         if not stripped:
             continue
@@ -411,7 +438,7 @@ def _row_to_line(row: LexborNode) -> None:
     line = " | ".join(cell for cell in cells if cell)
     if len(line) <= _MAX_ROW_CHARS:
         # The separator ends the line even when the next row's text is merged into it.
-        row.replace_with(f"{line}\x1f")
+        row.replace_with(f"{line}{_LINE_BREAK}")
 
 
 def _is_dateline(line: str) -> bool:
@@ -420,14 +447,3 @@ def _is_dateline(line: str) -> bool:
         return False
     words = [w for w in _LETTERS.findall(line) if w.lower() not in _DATE_WORDS]
     return sum(map(len, words)) <= _DATELINE_SPARE_LETTERS
-
-
-def _unique(nodes: list[LexborNode]) -> list[LexborNode]:
-    """Selector lists match an element once per matching part: keep the first of each."""
-    seen: set[int] = set()
-    unique = []
-    for node in nodes:
-        if node.mem_id not in seen:
-            seen.add(node.mem_id)
-            unique.append(node)
-    return unique
