@@ -23,6 +23,7 @@ import json
 import multiprocessing
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -322,21 +323,21 @@ async def _memory(base: str, bootstrap: str, in_flight: int) -> Memory:
     )
 
 
-def _memory_child(base: str, bootstrap: str, in_flight: int, out: Any) -> None:
-    configure_logging("WARNING")
-    out.put(asdict(asyncio.run(_memory(base, bootstrap, in_flight))))
-
-
 def measure_peak_rss(base: str, bootstrap: str, in_flight: int = 1000) -> Memory:
-    """Peak RSS of a fresh process holding ``in_flight`` requests through our path."""
-    context = multiprocessing.get_context("spawn")
-    out = context.Queue()
-    child = context.Process(target=_memory_child, args=(base, bootstrap, in_flight, out))
-    child.start()
-    try:
-        return Memory(**out.get(timeout=300))
-    finally:
-        child.join(30)
+    """Peak RSS of a fresh interpreter holding ``in_flight`` requests through our path.
+
+    A new ``python -m bench.fetch --rss-child`` process, not a multiprocessing child:
+    a spawned child re-imports the caller's main module, and the benchmark suite's
+    imports (trafilatura, lxml, numpy) would be counted as the fetcher's memory.
+    """
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.fetch", "--rss-child", base, bootstrap, str(in_flight)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return Memory(**json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def run_all(pages: int = 3000, in_flight: int = 256, rss_in_flight: int = 1000) -> dict[str, Any]:
@@ -363,8 +364,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--in-flight", type=int, default=256)
     parser.add_argument("--rss-in-flight", type=int, default=1000)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--rss-child", nargs=3, metavar=("BASE", "BOOTSTRAP", "IN_FLIGHT"),
+                        help=argparse.SUPPRESS)  # fmt: skip
     args = parser.parse_args(argv)
     configure_logging("WARNING")
+    if args.rss_child:
+        base, bootstrap, in_flight = args.rss_child
+        print(json.dumps(asdict(asyncio.run(_memory(base, bootstrap, int(in_flight))))))
+        return 0
     figures = run_all(args.pages, args.in_flight, args.rss_in_flight)
     if args.json:
         print(json.dumps(figures))

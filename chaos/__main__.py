@@ -45,9 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     fuzz.add_argument("--targets", default="", help="comma-separated; default: all")
     fuzz.add_argument("--seed", type=int, default=None)
     soak = subs.add_parser("soak", help="the whole pipeline at a steady rate")
-    soak.add_argument(
-        "--minutes", type=float, default=float(os.environ.get("SOAK_MINUTES", "30"))
-    )
+    soak.add_argument("--minutes", type=float, default=float(os.environ.get("SOAK_MINUTES", "30")))
     soak.add_argument("--rate", type=float, default=float(os.environ.get("SOAK_RATE", "4")))
     soak.add_argument("--seed", type=int, default=None)
     soak.add_argument("--work", type=Path, default=None)

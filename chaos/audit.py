@@ -77,9 +77,7 @@ async def audit(rig: Rig, corpus: Corpus, poison_events: int = 0) -> Audit:
     out.lost = len(expected_ids - set(event_ids))
     out.lost_sources = len(expected_pairs - set(pairs))  # type: ignore[operator]
     out.lost_articles = len(expected_articles - set(article_ids))
-    out.duplicate_rows = sum(
-        len(rows) - len(set(rows)) for rows in (event_ids, pairs, article_ids)
-    )
+    out.duplicate_rows = sum(len(rows) - len(set(rows)) for rows in (event_ids, pairs, article_ids))
     out.unexpected_rows = (
         len(set(event_ids) - expected_ids)
         + len(set(pairs) - expected_pairs)  # type: ignore[operator]

@@ -117,7 +117,9 @@ async def _send_batch(
     headers = ce_headers(id="chaos-seed", source="/regwire/chaos", type=TYPE_RAW_ARTICLE)
     for key, value in batch:
         try:
-            futures.append(((key, value), await producer.send(topic, value, key=key, headers=headers)))
+            futures.append(
+                ((key, value), await producer.send(topic, value, key=key, headers=headers))
+            )
         except Exception as exc:  # buffer full or broker away: retried with the failed ones
             out.last_error = repr(exc)[:300]
             failed.append((key, value))
@@ -156,7 +158,7 @@ async def partitions(bootstrap: str, topic: str) -> list[TopicPartition]:
             found = consumer.partitions_for_topic(topic)
             if found:
                 return [TopicPartition(topic, p) for p in sorted(found)]
-            await consumer._client.force_metadata_update()  # noqa: SLF001 (no public API)
+            await consumer._client.force_metadata_update()
             await asyncio.sleep(0.1)
         return []
     finally:

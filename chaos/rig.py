@@ -244,7 +244,9 @@ class Rig:
         self.stopped.discard(id(svc))
         svc.start()
 
-    async def stop(self, svc: ServiceProcess, kill: bool = False, timeout: float = 60.0) -> int | None:
+    async def stop(
+        self, svc: ServiceProcess, kill: bool = False, timeout: float = 60.0
+    ) -> int | None:
         """SIGTERM (exit code, None if it had to be killed) or SIGKILL; on purpose."""
         self.stopped.add(id(svc))
         if kill:

@@ -161,7 +161,9 @@ def run_target(
             if failing and key not in seen:
                 seen.add(key)
                 path = save(target, failing[0], corpus) if corpus else None
-                detail = f"{type(exc).__name__}: {exc}"[:400] + f" at {where.filename}:{where.lineno}"
+                detail = (
+                    f"{type(exc).__name__}: {exc}"[:400] + f" at {where.filename}:{where.lineno}"
+                )
                 report.failures.append(Failure("crash", detail, describe(failing[0]), path))
         round_no += 1
     report.seconds = time.monotonic() - began

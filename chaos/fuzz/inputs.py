@@ -45,7 +45,7 @@ HOSTILE_HTML = [
     "<meta property='article:published_time' content='9999-12-31T23:59:59+14:00'>",
     "<meta property='article:published_time' content='0001-01-01T00:00:00-12:00'>",
     "<meta name='date' content='2023-02-30'><time datetime='99999-01-01'>x</time>",
-    "<script type='application/ld+json'>{\"@type\":\"NewsArticle\",\"datePublished\":[[[[]]]]}"
+    '<script type=\'application/ld+json\'>{"@type":"NewsArticle","datePublished":[[[[]]]]}'
     "</script>",
     '<script type="application/ld+json">' + "[" * 5_000 + "]" * 5_000 + "</script>",
     "<div class='" + "x" * 500_000 + "'>",
@@ -55,16 +55,8 @@ HOSTILE_HTML = [
     "<title>" + "T" * 100_000 + "</title>",
     "<p>" + "word " * 200_000 + "</p>",
 ]
-TAGS = (
-    "html head body title meta link script style div p span a article main section header "
-    "footer nav aside h1 h2 h3 ul ol li table tr td th br img time figure figcaption "
-    "blockquote pre code b i em strong svg math template noscript iframe form select option "
-    "textarea frameset base"
-).split()
-ATTRS = (
-    "class id href src content property name rel itemprop datetime lang charset style type "
-    "http-equiv itemtype datePublished"
-).split()
+TAGS = ["html", "head", "body", "title", "meta", "link", "script", "style", "div", "p", "span", "a", "article", "main", "section", "header", "footer", "nav", "aside", "h1", "h2", "h3", "ul", "ol", "li", "table", "tr", "td", "th", "br", "img", "time", "figure", "figcaption", "blockquote", "pre", "code", "b", "i", "em", "strong", "svg", "math", "template", "noscript", "iframe", "form", "select", "option", "textarea", "frameset", "base"]
+ATTRS = ["class", "id", "href", "src", "content", "property", "name", "rel", "itemprop", "datetime", "lang", "charset", "style", "type", "http-equiv", "itemtype", "datePublished"]
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +81,9 @@ def real_texts() -> list[str]:
 @lru_cache(maxsize=1)
 def real_feeds() -> list[bytes]:
     feeds = FIXTURES / "feeds"
-    return [p.read_bytes() for p in sorted(feeds.iterdir()) if p.suffix in (".xml", ".rss", ".atom")]
+    return [
+        p.read_bytes() for p in sorted(feeds.iterdir()) if p.suffix in (".xml", ".rss", ".atom")
+    ]
 
 
 @st.composite
@@ -195,9 +189,14 @@ def article_texts() -> st.SearchStrategy[str]:
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from([*"abc", "id", "url", "html", "text", "published"]),
-                      children, max_size=4),  # fmt: skip
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from([*"abc", "id", "url", "html", "text", "published"]),
+            children,
+            max_size=4,
+        )
+    ),  # fmt: skip
     max_leaves=20,
 )
 
@@ -213,10 +212,7 @@ def dump_lines(draw: st.DrawFn, fmt: str) -> bytes:
             doc = draw(
                 st.fixed_dictionaries(
                     {},
-                    optional={
-                        k: JSON_VALUES | TEXT
-                        for k in ("id", "url", "title", "published", "html", "text")
-                    },
+                    optional=dict.fromkeys(("id", "url", "title", "published", "html", "text"), JSON_VALUES | TEXT),
                 )
             )
             raw = json.dumps(doc)

@@ -52,9 +52,7 @@ async def rig(ctx: Ctx, result: Result, **kwargs: object) -> AsyncIterator[Rig]:
             result.notes.append(f"unexpected exits: {r.unexpected_exits}")
 
 
-async def guarded(
-    key: str, title: str, body: Callable[[Result], Awaitable[None]]
-) -> Result:
+async def guarded(key: str, title: str, body: Callable[[Result], Awaitable[None]]) -> Result:
     """Run ``body``; an exception is recorded as the scenario's error, never raised."""
     result = Result(key, title)
     began = time.monotonic()

@@ -90,7 +90,9 @@ async def _broker_faults(ctx: Ctx, result: Result, kill: bool) -> None:
         alive = all(s.alive() for s in r.services() if s.proc is not None)
         codes = await r.stop_all()
         result.audit = await r.audit(ctx.corpus)
-    result.check("acknowledged-but-missing", missing == 0, f"{missing} of {len(report.acknowledged)}")
+    result.check(
+        "acknowledged-but-missing", missing == 0, f"{missing} of {len(report.acknowledged)}"
+    )
     result.check(
         "the producer recovered by itself",
         len(report.acknowledged) == total,

@@ -37,7 +37,9 @@ async def parser_kill(ctx: Ctx) -> Result:
             await r.wait_idle(len(ctx.corpus.articles))
             codes = await r.stop_all()
             result.audit = await r.audit(ctx.corpus)
-        result.check("kills landed with unprocessed input", mid_work > 0, f"{mid_work}/{ctx.faults}")
+        result.check(
+            "kills landed with unprocessed input", mid_work > 0, f"{mid_work}/{ctx.faults}"
+        )
         result.check("clean exits at the end", set(codes.values()) == {0}, str(codes))
         result.check("no unplanned exits", not r.unexpected_exits, str(r.unexpected_exits))
         result.notes.append("recover: SIGKILL -> the restarted parser's group commits again")

@@ -82,9 +82,7 @@ async def test_broker_restarts_under_load(
     await run("broker-restart", infra, corpus)
 
 
-async def test_poison_is_dead_lettered_and_good_input_stored(
-    infra: Infra, corpus: Corpus
-) -> None:
+async def test_poison_is_dead_lettered_and_good_input_stored(infra: Infra, corpus: Corpus) -> None:
     await run("poison", infra, corpus)
 
 

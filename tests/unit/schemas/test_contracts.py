@@ -105,13 +105,14 @@ def test_regulatory_event_validates_taxonomy_jurisdiction_and_dates() -> None:
     event = RegulatoryEvent.model_validate(_event())
     assert event.evidence_spans == [Span(start=10, end=72)]
     assert event.extractor == Extractor(name="t", version="1")
-    for bad in (
+    invalid: list[dict[str, object]] = [
         {"event_type": "rumour"},
         {"jurisdiction": "China"},
         {"event_date": "Sept 2021"},
         {"confidence": 1.5},
         {"sources": []},
-    ):
+    ]
+    for bad in invalid:
         with pytest.raises(ValidationError):
             RegulatoryEvent.model_validate(_event(**bad))
     assert RegulatoryEvent.model_validate(_event(jurisdiction="INTL")).jurisdiction == "INTL"
