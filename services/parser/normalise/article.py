@@ -14,7 +14,7 @@ from .links import body_links
 from .maintext import extract_main_text
 from .metadata import canonical_url, description, site_name
 from .overrides import rule_for
-from .text import clean_inline, join_paragraphs, split_plain_text
+from .text import clean_inline, join_paragraphs, split_plain_text, word_count
 from .title import extract_title
 
 VERSION = "0.1.0"
@@ -23,8 +23,9 @@ EXTRACTOR = Extractor(name="regwire-normalise", version=VERSION)
 
 def normalise(raw: RawArticle) -> Article:
     """Main text and metadata of ``raw``; NormaliseError when it holds no article at all."""
-    has_text = raw.text is not None and bool(raw.text.strip())
-    if raw.html is not None and raw.html.strip():
+    # isspace(), not strip(): no copy of a page that ends with a newline.
+    has_text = bool(raw.text and not raw.text.isspace())
+    if raw.html and not raw.html.isspace():
         try:
             return _from_html(raw, raw.html)
         except NormaliseError:
@@ -69,7 +70,7 @@ def _from_html(raw: RawArticle, html: str) -> Article:
         description=summary,
         links=body_links(main.links, canonical or raw.url),
         provenance={field: source for field, source in provenance.items() if source},
-        word_count=len(text.split()),
+        word_count=word_count(text),
         source=raw.source,
         fetched_at=raw.fetched_at,
         extractor=EXTRACTOR,
@@ -97,7 +98,7 @@ def _from_text(raw: RawArticle, body: str) -> Article:
         published_at=published,
         language=language,
         provenance={field: source for field, source in provenance.items() if source},
-        word_count=len(text.split()),
+        word_count=word_count(text),
         source=raw.source,
         fetched_at=raw.fetched_at,
         extractor=EXTRACTOR,

@@ -6,18 +6,30 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from selectolax.lexbor import LexborNode
+
 from .document import Page
-from .jsonld import ORGANISATION_TYPES, article_objects, types_of
+from .jsonld import ORGANISATION_TYPES, types_of
 from .text import clean_inline
 
 _AUTHOR_META = ("author", "article:author", "sailthru.author", "parsely-author", "dc.creator",
                 "byl", "dcterms.creator", "citation_author")  # fmt: skip
 # Elements that hold a byline, most specific first.
-_BYLINE_SELECTOR = (
+BYLINE_SELECTOR = (
     '[itemprop="author" i], [rel="author" i], a[href*="/author/" i], [class*="byline" i], '
     '[class*="authorname" i], [class*="author-name" i], [class*="author__name" i], '
     '[class~="author" i], [id~="author" i], [id~="authors" i]'
 )
+# lexbor compares case-insensitively slowly, and ten such tests on every element of the
+# page cost more than the rest of the field: the tree is searched for this superset (six
+# tests), and each element found is checked against the selector above in Python.
+_BYLINE_CANDIDATES = (
+    '[itemprop="author" i], [rel="author" i], a[href*="/author/" i], [class*="byline" i], '
+    '[class*="author" i], [id*="author" i]'
+)
+_BYLINE_CLASS_PARTS = ("byline", "authorname", "author-name", "author__name")
+# The whitespace CSS splits an attribute into words at ([class~=...]).
+_CSS_SPACE = re.compile(r"[ \t\n\f\r]+")
 _PREFIX = re.compile(r"^(?:by|von|par|por|di|door|de|av|af|от|przez)\s+", re.IGNORECASE)
 _SPLIT = re.compile(r"\s*(?:,|;|&|/|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\|)\s*")
 # "Elena Oberholzer (obe)": a desk's initials after the name.
@@ -33,12 +45,13 @@ _NOT_A_PERSON = re.compile(
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z]+(?:-[a-z]+)+$")
 _MAX_AUTHORS = 10
+_AUTHOR_IDS = frozenset({"author", "authors"})
 
 
 def extract_authors(page: Page, site: str | None) -> tuple[list[str], str]:
     """Author names and their source ('json-ld:author', 'meta:author', 'byline')."""
     avoid = _organisation_keys(page, site)
-    for obj in article_objects(page):
+    for obj in page.articles:
         names = _clean_names(_jsonld_people(obj.get("author")), avoid)
         if names:
             return names, "json-ld:author"
@@ -46,12 +59,34 @@ def extract_authors(page: Page, site: str | None) -> tuple[list[str], str]:
         names = _clean_names(page.meta.get(key, []), avoid)
         if names:
             return names, f"meta:{key}"
-    for node in page.tree.css(_BYLINE_SELECTOR):
+    for node in page.tree.css(_BYLINE_CANDIDATES):
+        if not is_byline_element(node):
+            continue
         text = node.text()
         names = _clean_names([text], avoid) if len(text) < 200 else []
         if names and all(_looks_like_a_person(name) for name in names):
             return names, "byline"
     return [], ""
+
+
+def is_byline_element(node: LexborNode) -> bool:
+    """Whether ``BYLINE_SELECTOR`` matches ``node`` (ASCII case-insensitively, as lexbor:
+    no other letter lowers to one of the letters compared)."""
+    attrs = node.attributes
+    if _lower(attrs.get("itemprop")) == "author" or _lower(attrs.get("rel")) == "author":
+        return True
+    if node.tag == "a" and "/author/" in _lower(attrs.get("href")):
+        return True
+    classes = _lower(attrs.get("class"))
+    if any(part in classes for part in _BYLINE_CLASS_PARTS):
+        return True
+    if "author" in _CSS_SPACE.split(classes):
+        return True
+    return not _AUTHOR_IDS.isdisjoint(_CSS_SPACE.split(_lower(attrs.get("id"))))
+
+
+def _lower(value: str | None) -> str:
+    return value.lower() if value else ""
 
 
 def authors_from_bylines(lines: list[str], page: Page, site: str | None) -> list[str]:

@@ -93,10 +93,16 @@ _WORD = re.compile(r"[a-z0-9]+")
 # A class word can only start a furniture phrase ("news" in "news-letters") if it is the
 # beginning of one: every phrase's prefixes, for a cheap first look.
 _TRIGGERS = frozenset(word[:n] for word in _NEGATIVE for n in range(2, len(word) + 1))
+# Every beginning of every phrase, furniture or article: a class name with none of them
+# among its words holds no phrase at all.
+_PHRASE_STARTS = frozenset(
+    phrase[:n] for phrase in _NEGATIVE | _POSITIVE for n in range(1, len(phrase) + 1)
+)
 _ARTICLE_TAGS = frozenset({"main", "article"})
 Attributes = dict[str, str | None]
 _NONE: frozenset[str] = frozenset()
 _TAG_REASONS = {tag: frozenset({tag}) for tag in FURNITURE_TAGS}
+_PLAIN_ATTRIBUTES = frozenset({"class", "id"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # What a class or id string says: its furniture words, and whether it marks the article.
 Words = tuple[frozenset[str], bool]
@@ -166,6 +172,12 @@ class FurnitureJudge:
         if not attrs:
             return _TAG_REASONS.get(tag, _NONE)
         get = attrs.get
+        if len(attrs) <= 2 and _PLAIN_ATTRIBUTES.issuperset(attrs):  # most elements
+            plain = (tag, get("class"), get("id"))
+            found = self._verdicts.get(plain)
+            if found is None:
+                found = self._verdicts[plain] = self._plain_reasons(*plain)
+            return found
         # All the verdict reads, and nothing else: data-* and aria-label vary freely.
         key = (
             tag, get("class"), get("id"), get("role"), get("itemprop"), get("style"),
@@ -175,6 +187,17 @@ class FurnitureJudge:
         if found is None:
             found = self._verdicts[key] = furniture_reasons(tag, attrs, self.words)
         return found
+
+    def _plain_reasons(self, tag: str, class_: str | None, id_: str | None) -> frozenset[str]:
+        """``furniture_reasons`` of an element with a class and an id and nothing else."""
+        reasons = _TAG_REASONS.get(tag, _NONE)
+        for value in (class_, id_):
+            if value:
+                words, positive = self.words(value)
+                if positive:
+                    return _NONE
+                reasons |= words
+        return reasons
 
     def words(self, value: str) -> Words:
         """The furniture words in a class or id attribute, and whether it marks the article."""
@@ -233,6 +256,8 @@ def furniture_reasons(
 
 
 def _class_name_words(name: str) -> Words:
+    if _PHRASE_STARTS.isdisjoint(_WORD.findall(name)):  # most names, decided cheaply
+        return _NOTHING
     found: frozenset[str] = _NONE
     for words in _names(name):
         if words[0] in _STATE_PREFIXES or words[-1] in _STATE_SUFFIXES:
@@ -245,9 +270,8 @@ def _class_name_words(name: str) -> Words:
 
 
 # Short lines that are furniture wherever they appear: labels, credits, calls to action,
-# reading times and timestamps.
-FURNITURE_LINE = re.compile(
-    r"""^(?:
+# reading times and timestamps. All but the calls to action start where the line starts.
+_FURNITURE_STARTS = r"""
         advertisement|advertising|anzeige|werbung|publicité|publicidad|pubblicità|reklama
       | (?:©|\(c\)|copyright\b).{0,200}
       | all\ rights\ reserved.{0,100}
@@ -256,17 +280,38 @@ FURNITURE_LINE = re.compile(
       | (?:sign\ (?:up|in)|log\ ?in|register|subscribe|create\ an\ account|already\ a\ subscriber
          |don['’]t\ have\ an\ account|join\ us\ on|follow\ us|get\ our|download\ (?:the|our)\ app)
         \b.{0,120}
-      | .{0,80}\b(?:sign\ up\ (?:for|to)\ (?:our|the)|newsletter|unlock\ (?:more|this)
-         |continue\ reading|join\ the\ conversation)\b.{0,80}
       | (?:article|story)\ continues\ (?:below|after)\b.{0,40}
       | (?:photo|image|foto|bild|credit|picture)s?\s*:.{0,120}
       | (?:getty\ images|reuters|ap\ photo|afp|epa|shutterstock|alamy|pa\ media)(?:\ ?/.{0,60})?
       | (?:last\ )?(?:updated|published|posted|aktualisiert|veröffentlicht|stand)\b.{0,60}\d.{0,40}
       | \d{1,3}\ ?(?:min(?:ute)?s?|minuten)\.?\ (?:read|lesezeit|de\ lecture)\b.{0,80}
       | \d{1,3}\ (?:secs?|seconds?|mins?|minutes?|hours?|hrs?|days?)\ ago\b.{0,40}
-    )$""",
+"""
+_CALLS_TO_ACTION = r"""
+        sign\ up\ (?:for|to)\ (?:our|the)|newsletter|unlock\ (?:more|this)|continue\ reading
+      | join\ the\ conversation
+"""
+FURNITURE_LINE = re.compile(
+    rf"^(?:{_FURNITURE_STARTS}| .{{0,80}}\b(?:{_CALLS_TO_ACTION})\b.{{0,80}})$",
     re.IGNORECASE | re.VERBOSE,
 )
+_FURNITURE_START_LINE = re.compile(rf"^(?:{_FURNITURE_STARTS})$", re.IGNORECASE | re.VERBOSE)
+# What a line must hold, lower-cased, for a call to action to match anywhere in it.
+_CALL_TO_ACTION_WORDS = ("sign up", "newsletter", "unlock", "continue reading", "join the")
+
+
+def is_furniture_line(line: str) -> bool:
+    """``FURNITURE_LINE`` matches ``line`` (stripped): a label, a credit, a call to action.
+
+    Trying the calls to action after each of the first 80 characters is most of what the
+    regex costs, so a line without any of their words only tries the other patterns.
+    """
+    # IGNORECASE takes "ı", "ſ" and "İ" for "i" and "s"; str.lower() does not.
+    if line.isascii() or ("ı" not in line and "ſ" not in line and "İ" not in line):
+        lowered = line.lower()
+        if not any(word in lowered for word in _CALL_TO_ACTION_WORDS):
+            return _FURNITURE_START_LINE.match(line) is not None
+    return FURNITURE_LINE.match(line) is not None
 
 
 # "By Jane Doe and John Roe": a byline is a preposition and capitalised names, nothing else.

@@ -14,7 +14,7 @@ from dateutil import parser as dateutil_parser
 
 from .datetext import find_date
 from .document import Page
-from .jsonld import article_objects, as_text
+from .jsonld import as_text
 
 PublishedAt = datetime | date
 _EARLIEST = date(1995, 1, 1)
@@ -140,7 +140,7 @@ def _after(value: PublishedAt, fetched_at: datetime) -> bool:
 
 
 def _published_candidates(page: Page) -> Iterator[tuple[str, str]]:
-    for obj in article_objects(page):
+    for obj in page.articles:
         for key in ("datePublished", "dateCreated", "uploadDate"):
             value = as_text(obj.get(key))
             if value:
@@ -156,7 +156,7 @@ def _published_candidates(page: Page) -> Iterator[tuple[str, str]]:
 
 
 def _modified_candidates(page: Page) -> Iterator[tuple[str, str]]:
-    for obj in article_objects(page):
+    for obj in page.articles:
         value = as_text(obj.get("dateModified"))
         if value:
             yield value, "json-ld:dateModified"

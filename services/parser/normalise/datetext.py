@@ -43,6 +43,8 @@ _PATTERNS = (
 
 def find_date(text: str, *, month_first: bool = False) -> date | None:
     """The first real calendar day written in ``text``, or None."""
+    if "19" not in text and "20" not in text:  # every pattern holds a year, 19xx or 20xx
+        return None
     best: tuple[int, date] | None = None
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):

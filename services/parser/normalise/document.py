@@ -11,9 +11,9 @@ import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .guard import guard_html
+from .jsonld import JsonObject, article_objects
 from .text import clean_inline
 
-JsonObject = dict[str, Any]
 # JSON-LD is small; a document nesting its objects deeper than this is not metadata.
 _MAX_JSONLD_OBJECTS = 500
 _MAX_JSONLD_CHARS = 2_000_000
@@ -27,10 +27,10 @@ _PARAGRAPH_LINKS = ":is(p, pre, td, dd, blockquote) a"
 _TIMES = "[datetime]"
 # Everything the field functions read from the markup, found in one pass over the tree.
 _FACTS = (
-    'meta[content], script[type="application/ld+json" i], link[rel][href], title, h1, '
-    f"html[lang], {PARAGRAPHS}, {_PARAGRAPH_LINKS}, {_TIMES}"
+    'meta[content], script[type="application/ld+json" i], link[rel~="canonical" i][href], '
+    f"title, h1, html[lang], {PARAGRAPHS}, {_PARAGRAPH_LINKS}, {_TIMES}"
 )
-_FACT_TAGS = frozenset({"meta", "script", "link", "title", "h1", "html"})
+_FACT_TAGS = frozenset({"script", "link", "title", "h1", "html"})
 _PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "dd", "blockquote", "br"})
 
 
@@ -39,7 +39,8 @@ class Page:
     """One parsed document and the facts every field function reads.
 
     ``meta`` maps a lowercased name/property/itemprop to its values (as written:
-    ``first_meta`` cleans them), ``links`` a lowercased rel to hrefs, ``paragraphs`` the
+    ``first_meta`` cleans them), ``articles`` holds the article-like JSON-LD objects, most
+    specific first, ``canonical`` the hrefs of ``<link rel=canonical>``, ``paragraphs`` the
     main text's candidates and ``anchors`` the links inside them, ``times`` the elements
     with a ``datetime``, all in document order.
     """
@@ -48,7 +49,8 @@ class Page:
     url: str | None
     meta: Mapping[str, list[str]]
     jsonld: list[JsonObject]
-    links: Mapping[str, list[str]]
+    articles: list[JsonObject]
+    canonical: list[str]
     title: str | None
     h1: list[str]
     html_lang: str | None
@@ -77,7 +79,8 @@ def parse_page(html: str, url: str | None) -> Page:
         url=url,
         meta=facts.meta,
         jsonld=facts.jsonld,
-        links=facts.links,
+        articles=article_objects(facts.jsonld),
+        canonical=facts.canonical,
         title=facts.title,
         h1=facts.h1,
         html_lang=facts.lang,
@@ -93,7 +96,7 @@ class _Facts:
     def __init__(self) -> None:
         self.meta: dict[str, list[str]] = {}
         self.jsonld: list[JsonObject] = []
-        self.links: dict[str, list[str]] = {}
+        self.canonical: list[str] = []
         self.title: str | None = None
         self.h1: list[str] = []
         self.lang: str | None = None
@@ -103,8 +106,15 @@ class _Facts:
 
     def add(self, node: LexborNode) -> None:
         tag = node.tag
+        # The common tags first: paragraphs and meta tags are most of what is found.
         if tag in _PARAGRAPH_TAGS:
             self.paragraphs.append(node)
+        elif tag == "meta":
+            attrs = node.attributes
+            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+            content = attrs.get("content")
+            if key and content:
+                self.meta.setdefault(key.strip().lower(), []).append(content)
         elif tag == "a":
             self.anchors.append(node)
         elif tag in _FACT_TAGS:
@@ -113,20 +123,12 @@ class _Facts:
             self.times.append(node)
 
     def _add_fact(self, node: LexborNode, tag: str) -> None:
-        if tag == "meta":
-            attrs = node.attributes
-            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
-            content = attrs.get("content")
-            if key and content:
-                self.meta.setdefault(key.strip().lower(), []).append(content)
-        elif tag == "script":
+        if tag == "script":
             data = _load_json(node)
             if data is not None:
                 self.jsonld.extend(_typed_objects(data))
         elif tag == "link":
-            attrs = node.attributes
-            for rel in (attrs.get("rel") or "").lower().split():
-                self.links.setdefault(rel, []).append(attrs.get("href") or "")
+            self.canonical.append(node.attributes.get("href") or "")
         elif tag == "title":
             if self.title is None:  # an <svg> may hold a <title> of its own, later
                 self.title = clean_inline(node.text()) or None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .document import JsonObject, Page
 from .text import clean_inline
+
+JsonObject = dict[str, Any]
 
 # Article-like schema.org types, most specific first; pages often carry several objects.
 ARTICLE_TYPES = (
@@ -29,10 +30,11 @@ def types_of(obj: JsonObject) -> set[str]:
     return set()
 
 
-def article_objects(page: Page) -> list[JsonObject]:
-    """The page's article-like objects, the most specific type first (stable order)."""
+def article_objects(objects: list[JsonObject]) -> list[JsonObject]:
+    """The article-like objects among ``objects``, the most specific type first (stable
+    order). The page reads them once (``Page.articles``)."""
     ranked = []
-    for index, obj in enumerate(page.jsonld):
+    for index, obj in enumerate(objects):
         ranks = [_RANK[t] for t in types_of(obj) if t in _RANK]
         if ranks:
             ranked.append((min(ranks), index, obj))

@@ -7,12 +7,13 @@ decides, and the declaration only breaks its doubts.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from .document import Page
-from .jsonld import article_objects, first_string
+from .jsonld import first_string
 
 # Enough text for a confident guess; more only costs time (py3langid walks every byte
 # in Python). A page that declares its language only needs the guess to agree.
@@ -34,6 +35,11 @@ _FUNCTION_WORDS = {
         "nl": "het een en van is dat op te niet zijn met voor die ook als aan er",
     }.items()
 }  # fmt: skip
+# Word -> the languages it is a function word of ("de" is French and Spanish and Italian...).
+_LANGUAGES_OF = {
+    word: tuple(code for code, words in _FUNCTION_WORDS.items() if word in words)
+    for word in frozenset().union(*_FUNCTION_WORDS.values())
+}
 _CONFIRM_CHARS = 400
 _CONFIRM_SHARE = 0.15
 
@@ -66,9 +72,10 @@ def _confirmed(language: str, sample: str) -> bool:
     if language not in _FUNCTION_WORDS:
         return False
     words = sample.lower().split()
-    hits = {
-        code: sum(w in vocabulary for w in words) for code, vocabulary in _FUNCTION_WORDS.items()
-    }
+    hits = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for word in words:
+        for code in _LANGUAGES_OF.get(word, ()):
+            hits[code] += 1
     own = hits.pop(language)
     return own > 0 and own >= _CONFIRM_SHARE * len(words) and own > max(hits.values())
 
@@ -82,15 +89,18 @@ def iso639_1(value: str) -> str | None:
 
 
 def _declared(page: Page) -> tuple[str, str] | None:
-    sources = [
-        (page.html_lang, "html:lang"),
-        (first_string(article_objects(page), "inLanguage"), "json-ld:inLanguage"),
-    ]
-    found = page.first_meta("content-language", "og:locale", "language", "dc.language")
-    if found:
-        sources.append((found[1], f"meta:{found[0]}"))
-    for value, source in sources:
+    """The page's own language tag: <html lang>, JSON-LD inLanguage, then meta tags."""
+    for value, source in _declarations(page):
         code = iso639_1(value) if value else None
         if code:
             return code, source
     return None
+
+
+def _declarations(page: Page) -> Iterator[tuple[str | None, str]]:
+    """Lazily, in order of trust: most pages stop at the first."""
+    yield page.html_lang, "html:lang"
+    yield first_string(page.articles, "inLanguage"), "json-ld:inLanguage"
+    found = page.first_meta("content-language", "og:locale", "language", "dc.language")
+    if found:
+        yield found[1], f"meta:{found[0]}"

@@ -39,9 +39,10 @@ _DROPPED = boilerplate.JUNK_TAGS | {"h1", "figure", "figcaption"}
 # Those, and the elements that may be furniture: a tag, role or attribute says so, or
 # class words do. Only containers (and the spans and paragraphs that hold a label or a
 # credit) are judged; link lists and line rules deal with the rest.
-# One :is() so that an element matching two parts still comes once.
-_CLEANED = ":is(" + ", ".join(sorted(_DROPPED)) + (
-    ", nav, footer, aside, menu, :is(div, section, header, ul, ol, dl, form, table, span, p)"
+# One :is(), so that an element matching two of its parts still comes once.
+_CLEANED = (
+    f":is({', '.join(sorted(_DROPPED))}, nav, footer, aside, menu, "
+    ":is(div, section, header, ul, ol, dl, form, table, span, p)"
     ":is([class], [id], [role], [hidden], [aria-hidden], [style]))"
 )
 _LINK_LIST_TAGS = frozenset({"ul", "ol", "dl", "div", "section", "table", "p", "li"})
@@ -68,7 +69,7 @@ _MIN_LEAD_CHARS = 40
 _LEAD_TAGS = frozenset({"header", "hgroup", "p", "h2"})
 _MAX_FURNITURE_LINE = 250
 # Tables: rows of short cells without blocks are data, one line each.
-_INLINE_TAGS_AND_ROWS = f"{_INLINE_TAGS}, tr"
+_INLINE_TAGS_AND_ROWS = f":is({_INLINE_TAGS}, tr)"
 _BLOCKS_IN_CELLS = "p, div, table, ul, ol, br, h2, h3, h4, blockquote"
 _MAX_ROW_CHARS = 300
 # Ends each block's line in the flattened text: a character no text can hold (control
@@ -124,18 +125,17 @@ def extract_main_text(page: Page, rule: SiteRule | None = None) -> MainText:
         linked = _linked_chars(blocks, body.css(_TEXT_BLOCK_LINKS))
         finder, source = _ArticleFinder(body, blocks, judge, linked), "dom:text-blocks"
         root = finder.root()
-    lead = MainText([], [], source)
-    for part in _leads(root, finder):
+    main = MainText([], [], source)
+    leads = _leads(root, finder)
+    for part in [*leads, root]:
         _clean(part, finder)
-        flat = _flatten(part)
-        lead.paragraphs.extend(line for line in flat.paragraphs if len(line.strip()) >= _MIN_LEAD_CHARS)
-        lead.links.extend(flat.links)
-        lead.bylines.extend(flat.bylines)
-    _clean(root, finder)
-    flat = _flatten(root)
-    return MainText(
-        lead.paragraphs + flat.paragraphs, lead.links + flat.links, source, lead.bylines + flat.bylines
-    )
+        lines, links, bylines = _flatten(part)
+        if part is not root:  # of a lead, only lines long enough to be a standfirst
+            lines = [line for line in lines if len(line.strip()) >= _MIN_LEAD_CHARS]
+        main.paragraphs.extend(lines)
+        main.links.extend(links)
+        main.bylines.extend(bylines)
+    return main
 
 
 def _leads(root: LexborNode, finder: _ArticleFinder) -> list[LexborNode]:
@@ -169,9 +169,10 @@ def _leads(root: LexborNode, finder: _ArticleFinder) -> list[LexborNode]:
 
 
 def _is_lead(node: LexborNode, finder: _ArticleFinder) -> bool:
-    if node.tag in _DROPPED or finder.judge.reasons(node):
+    tag = node.tag
+    if tag in _DROPPED or finder.judge.reasons(node):
         return False
-    if node.tag in _LEAD_TAGS or finder.raw_weight.get(node.mem_id, 0.0) > 0:
+    if tag in _LEAD_TAGS or finder.raw_weight.get(node.mem_id, 0.0) > 0:
         return True
     return boilerplate.is_lead_marked(node.attributes)
 
@@ -262,8 +263,12 @@ class _ArticleFinder:
             # Each new reason discounts once: a menu in the footer weighs less than the
             # footer, but a "sidebar-grid" inside a "sidebar-grid" is no worse.
             own = self.judge.reasons(child)
-            self.reasons[key] = self.reasons[parent] | own
-            self.discount[key] = self.discount[parent] * _discount(own - self.reasons[parent])
+            if own:
+                self.reasons[key] = self.reasons[parent] | own
+                self.discount[key] = self.discount[parent] * _discount(own - self.reasons[parent])
+            else:  # most elements: nothing new
+                self.reasons[key] = self.reasons[parent]
+                self.discount[key] = self.discount[parent]
             current = child
         return key
 
@@ -322,10 +327,12 @@ def _clean(root: LexborNode, finder: _ArticleFinder) -> None:
     whole = raw.get(root.mem_id, 0.0)
     # Element id -> whether it lies in (or is) a removed subtree, for what was seen.
     gone: dict[int, bool] = {root.mem_id: False}
+    removed = False
     for node in root.css(_CLEANED):
         key = node.mem_id
-        # lexbor's css() matches the element itself too: the root always stays.
-        if key in gone or _in_removed(node, gone):
+        # lexbor's css() matches the element itself too: the root always stays. Before the
+        # first removal, nothing can lie in a removed subtree.
+        if key in gone or (removed and _in_removed(node, gone)):
             continue
         if node.tag in _DROPPED:
             remove = True
@@ -336,13 +343,14 @@ def _clean(root: LexborNode, finder: _ArticleFinder) -> None:
             remove = False
         if remove:
             node.decompose(recursive=False)
+            removed = True
         gone[key] = remove
 
 
 def _in_removed(node: LexborNode, gone: dict[int, bool]) -> bool:
-    """Whether an ancestor of ``node`` was removed, remembering the answer for every
-    ancestor on the way up: elements come in document order, so ancestors come first and
-    each is looked at once."""
+    """Whether an ancestor of ``node`` was removed. The answer is remembered for every
+    ancestor passed on the way up: ancestors come first in document order, so no later
+    removal can change it, and the next walk stops there."""
     path = []
     parent = node.parent
     while parent is not None:
@@ -358,20 +366,20 @@ def _in_removed(node: LexborNode, gone: dict[int, bool]) -> bool:
     return found
 
 
-def _flatten(root: LexborNode) -> MainText:
+def _flatten(root: LexborNode) -> tuple[list[str], list[tuple[str, str]], list[str]]:
     """The cleaned ``root`` as lines of text, its links and its bylines, from one query:
     link lists go, then the inline elements are unwrapped so each block is one line."""
-    inline = root.css(_INLINE_TAGS_AND_ROWS)
-    anchors = [(node, node.text()) for node in inline if node.tag == "a"]
+    inline = [(node, node.tag) for node in root.css(_INLINE_TAGS_AND_ROWS)]
+    anchors = [(node, node.text()) for node, tag in inline if tag == "a"]
     links = _links(_drop_link_lists(root, anchors))
-    for node in inline:
-        if node.tag == "tr":
+    for node, tag in inline:
+        if tag == "tr":
             _row_to_line(node)
         else:
             node.unwrap()
     root.merge_text_nodes()
     lines, bylines = _lines(root.text(separator=_LINE_BREAK))
-    return MainText(lines, links, "", bylines)
+    return lines, links, bylines
 
 
 def _drop_link_lists(
@@ -401,7 +409,8 @@ def _drop_link_lists(
             dropped.add(key)
     if not dropped:
         return anchors
-    return [anchor for anchor, chain in zip(anchors, chains, strict=True) if dropped.isdisjoint(chain)]
+    kept = zip(anchors, chains, strict=True)
+    return [anchor for anchor, chain in kept if dropped.isdisjoint(chain)]
 
 
 def _links(anchors: list[tuple[LexborNode, str]]) -> list[tuple[str, str]]:
@@ -425,7 +434,7 @@ def _lines(text: str) -> tuple[list[str], list[str]]:
             lines.append(line)
         elif boilerplate.BYLINE_LINE.match(stripped):
             bylines.append(stripped)
-        elif not boilerplate.FURNITURE_LINE.match(stripped) and not _is_dateline(stripped):
+        elif not boilerplate.is_furniture_line(stripped) and not _is_dateline(stripped):
             lines.append(line)
     return lines, bylines
 

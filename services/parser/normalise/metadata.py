@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .document import Page
-from .jsonld import article_objects, as_text
+from .jsonld import as_text
 from .links import absolute_url
 
 # A value and where it came from; (None, "") when the page has none.
@@ -13,7 +13,7 @@ _NONE: Found = (None, "")
 
 def canonical_url(page: Page) -> Found:
     """``<link rel=canonical>``, else og:url, resolved against the fetched URL."""
-    for href in page.links.get("canonical", ()):
+    for href in page.canonical:
         url = absolute_url(href, page.url)
         if url:
             return url, "link:canonical"
@@ -29,7 +29,7 @@ def site_name(page: Page) -> Found:
     found = page.first_meta("og:site_name", "application-name", "al:ios:app_name")
     if found:
         return found[1], found[0]
-    for obj in article_objects(page):
+    for obj in page.articles:
         name = as_text(obj.get("publisher"))
         if name:
             return name, "json-ld:publisher"
@@ -40,7 +40,7 @@ def description(page: Page) -> Found:
     found = page.first_meta("og:description", "description", "twitter:description")
     if found:
         return found[1], found[0]
-    for obj in article_objects(page):
+    for obj in page.articles:
         text = as_text(obj.get("description"))
         if text:
             return text, "json-ld:description"

@@ -53,6 +53,14 @@ def join_paragraphs(paragraphs: list[str]) -> str:
     return "\n\n".join(part for part in cleaned if part)
 
 
+def word_count(text: str) -> int:
+    """Words in a text ``join_paragraphs`` made: one space between words and a blank line
+    between paragraphs are its only whitespace, so counting them is enough."""
+    if not text:
+        return 0
+    return text.count(" ") + text.count("\n\n") + 1
+
+
 def split_plain_text(value: str) -> list[str]:
     """Paragraphs of a plain-text article (news APIs deliver text without HTML).
 

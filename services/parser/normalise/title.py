@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .document import Page
-from .jsonld import article_objects, first_string
+from .jsonld import first_string
 from .text import clean_inline
 
 # "Headline | Site", "Headline - Site", "Site: Headline"...
@@ -57,7 +57,7 @@ def _candidates(page: Page) -> list[tuple[str, str]]:
     og = page.first_meta("og:title", "twitter:title")
     if og:
         found.append((og[1], og[0]))
-    headline = first_string(article_objects(page), "headline")
+    headline = first_string(page.articles, "headline")
     if headline:
         found.append((headline, "json-ld:headline"))
     if page.title:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from services.parser.normalise import normalise
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.parser.normalise import boilerplate, normalise
 
 from .conftest import MakeRaw
 
@@ -162,3 +165,17 @@ def test_a_site_rule_names_the_body_and_drops_furniture() -> None:
     rule = SiteRule(body="div.extra", drop="p.promo-text")
     main = extract_main_text(parse_page(html, None), rule)
     assert (main.paragraphs, main.source) == ([PARAGRAPHS[2]], "override")
+
+
+# Lines near the edges of the furniture patterns: calls to action anywhere in the first 80
+# characters, letters IGNORECASE folds ("ſ" is an "s", "İ" and "ı" are an "i"), newlines.
+LINE_PIECES = ["Sign up for our", "newsletter", "continue reading", "unlock this", "join the",
+               "conversation", "ſign up to the", "joİn the conversation", "sıgn up for our",
+               "Share", "Read more", "© 2024", "Updated 3", "5 min read", "AFP", "Photo: ",
+               " ", "\n", "x" * 40, "déjà vu", "2 hours ago"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(LINE_PIECES), min_size=1, max_size=8).map("".join))
+def test_furniture_lines_are_what_the_pattern_matches(line: str) -> None:
+    line = line.strip()
+    assert boilerplate.is_furniture_line(line) == bool(boilerplate.FURNITURE_LINE.match(line))

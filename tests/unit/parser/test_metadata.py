@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
-from services.parser.normalise import normalise
+from services.parser.normalise import authors, normalise
 from services.parser.normalise.datetext import find_date
 from services.parser.normalise.links import absolute_url
 
@@ -178,6 +179,30 @@ def test_authors_from_the_byline(raw: MakeRaw) -> None:
     html = page(body='<div class="byline">By <a rel="author" href="/a/j">Jane Doe (jd)</a></div>')
     article = normalise(raw(html))
     assert (article.authors, article.provenance["authors"]) == (["Jane Doe"], "byline")
+
+
+BYLINE_LOOKALIKES = [
+    'itemprop="author"', 'itemprop="AUTHOR"', 'itemprop="authors"', 'itemprop', 'rel="Author"',
+    'rel="author me"', 'href="/Author/jane"', 'href="/authors/jane"', 'class="post-ByLine"',
+    'class="authorName"', 'class="Author-name x"', 'class="author__name"', 'class="author"',
+    'class="x\tAUTHOR"', 'class="author-box"', 'class="co-author"', 'class="author\xa0x"',
+    'class=""', 'id="author"', 'id="Authors"', 'id="author-bio"', 'id="x author"',
+    'class="byline" id="author"',
+]  # fmt: skip
+
+
+def test_byline_elements_are_what_the_byline_selector_matches() -> None:
+    """The fast search (a superset, checked in Python) finds what the selector finds."""
+    html = "".join(
+        f"<{tag} {attrs}>Jane Doe</{tag}>" for tag in ("a", "div") for attrs in BYLINE_LOOKALIKES
+    )
+    tree = LexborHTMLParser(f"<body>{html}</body>")
+    expected = list(dict.fromkeys(node.mem_id for node in tree.css(authors.BYLINE_SELECTOR)))
+    found = [
+        node for node in tree.css(authors._BYLINE_CANDIDATES) if authors.is_byline_element(node)
+    ]
+    assert list(dict.fromkeys(node.mem_id for node in found)) == expected
+    assert len(expected) > 20
 
 
 def test_a_desk_is_not_an_author(raw: MakeRaw) -> None:

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from services.parser.normalise.text import clean_inline, join_paragraphs, split_plain_text
+from services.parser.normalise.text import (
+    clean_inline,
+    join_paragraphs,
+    split_plain_text,
+    word_count,
+)
+
+# Paragraphs full of what the cleaning acts on: every kind of whitespace, escapes, entities.
+PIECES = ["a", "é", " ", "\n", "\t", "\u00a0", "\u2028", "\x1c", "\x85", "\\n", "&amp;",
+          "&nbsp;", "\u200b"]  # fmt: skip
+PARAGRAPHS = st.lists(st.lists(st.sampled_from(PIECES)).map("".join))
 
 
 @pytest.mark.parametrize(
@@ -33,6 +45,12 @@ def test_join_paragraphs_drops_empty_ones_and_keeps_breaks() -> None:
 def test_join_paragraphs_is_idempotent() -> None:
     text = join_paragraphs(["A “quote” &amp; more", "Second\\r\\n line"])
     assert join_paragraphs(text.split("\n\n")) == text
+
+
+@given(PARAGRAPHS)
+def test_word_count_is_the_number_of_words(paragraphs: list[str]) -> None:
+    text = join_paragraphs(paragraphs)
+    assert word_count(text) == len(text.split())
 
 
 @pytest.mark.parametrize(
