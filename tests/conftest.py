@@ -7,15 +7,18 @@ Both are started once per test session from ``deploy/local`` (the same launchers
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 from local_kafka import LocalKafka, external_bootstrap
 from local_postgres import LocalPostgres
+from sqlalchemy.engine import make_url
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -55,6 +58,30 @@ def postgres_dsn(postgres_server: LocalPostgres | None) -> str:
     return os.environ.get("REGWIRE_TEST_POSTGRES_DSN") or (
         postgres_server.dsn if postgres_server else ""
     )
+
+
+def asyncpg_dsn(dsn: str) -> str:
+    """asyncpg's own DSN form of an SQLAlchemy URL."""
+    return make_url(dsn).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _admin(dsn: str, sql: str) -> None:
+    conn = await asyncpg.connect(asyncpg_dsn(dsn))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+def fresh_postgres_dsn(postgres_dsn: str) -> Iterator[str]:
+    """A new, empty database on the session's PostgreSQL server, dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(postgres_dsn, f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_dsn).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_admin(postgres_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture

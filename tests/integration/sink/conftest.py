@@ -6,14 +6,11 @@ fresh SQLite file and once on a fresh database of the session's real PostgreSQL.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-import asyncpg
 import pytest
 from local_postgres import LocalPostgres
 from sqlalchemy.engine import make_url
@@ -23,19 +20,6 @@ from services.common.kafka import ensure_topics
 from services.sink.store import Store
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-def _plain(dsn: str) -> str:
-    """asyncpg's own DSN form of an SQLAlchemy URL."""
-    return make_url(dsn).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-async def _admin(base: str, sql: str) -> None:
-    conn = await asyncpg.connect(_plain(base))
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -49,13 +33,7 @@ def dsn(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
     if backend == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'store.db'}"
         return
-    base: str = request.getfixturevalue("postgres_dsn")
-    name = f"sink_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    yield request.getfixturevalue("fresh_postgres_dsn")
 
 
 @pytest.fixture
