@@ -451,9 +451,7 @@ def run(docs: Sequence[Doc], extractor: Extract = extract) -> list[DocResult]:
         r.pairs = [Pair(doc.gold[gi], preds[pi]) for gi, pi in pairs if gi not in optional]
         r.ignored = [preds[pi] for gi, pi in pairs if gi in optional]
         r.false_pos = [p for i, p in enumerate(preds) if i not in used_p]
-        r.missed = [
-            g for i, g in enumerate(doc.gold) if i not in used_g and i not in optional
-        ]
+        r.missed = [g for i, g in enumerate(doc.gold) if i not in used_g and i not in optional]
         results.append(r)
     return results
 
@@ -670,8 +668,7 @@ def _check_table(report: dict[str, Any]) -> str:
     lines.append(
         "check set precision by confidence: "
         + "  ".join(
-            f"{b['band']} {b['precision']} (n={b['events']})"
-            for b in s["precision_by_confidence"]
+            f"{b['band']} {b['precision']} (n={b['events']})" for b in s["precision_by_confidence"]
         )
     )
     lines.append("check set errors:")

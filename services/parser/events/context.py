@@ -21,6 +21,11 @@ from .sentences import Sentence, split_sentences
 from .subjects import SubjectExtractor
 
 _TODAY = re.compile(r"\b[Tt]oday\b")
+_DATELINE = re.compile(
+    r"(?:^|\n)\s*Date:\s*\d{4}-\d{2}-\d{2}\b"
+    r"|^[A-Z][\w .,]{2,40}?,\s+(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2},)"
+    r"\s+\d{4}\s*(?:…|—|–|-|:)"
+)
 _QUOTE = re.compile(r"“[^“”]*(?:”|$)|\"[^\"\n]*\"")
 
 
@@ -48,6 +53,8 @@ class ArticleContext:
     jurisdictions: Counter[str] = field(default_factory=Counter)
     _auth_starts: list[int] = field(default_factory=list)
     _place_starts: list[int] = field(default_factory=list)
+    _sentence_starts: list[int] = field(default_factory=list)
+    cache: dict[str, bool | None] = field(default_factory=dict)  # per-article facts, lazily
     _dates: dict[int, list[DateMention]] = field(default_factory=dict)
     _main_act: list[str | None] = field(default_factory=list)
     _quotes: list[tuple[int, int]] | None = None
@@ -65,6 +72,12 @@ class ArticleContext:
             self.by_id.setdefault(self.issuer.id, self.issuer)
             self.counts[self.issuer.id] += 3
             self.jurisdictions[self.issuer.jurisdiction] += 3
+
+    def sentence_index(self, sentence: Sentence) -> int:
+        """The position of ``sentence`` in the article (sentences are in order)."""
+        if not self._sentence_starts:
+            self._sentence_starts = [s.start for s in self.sentences]
+        return bisect_left(self._sentence_starts, sentence.start)
 
     def authorities_in(self, start: int, end: int) -> list[AuthorityMention]:
         i = bisect_left(self._auth_starts, start)
@@ -109,6 +122,14 @@ class ArticleContext:
             self._main_act.append(self.subjects.main_act(self.text))
         return self._main_act[0]
 
+    def canonical_act(self, name: str) -> str:
+        """A law's name as the article mostly writes it: "Passing the CLARITY Act" and
+        "HFIA Act" are "CLARITY Act" and "Holding Foreign Insiders Accountable Act (HFIA)"."""
+        main = self.main_act
+        if main and (name.endswith(" " + main) or main.endswith(f"({name.split()[0]})")):
+            return main
+        return name
+
     def in_quote(self, pos: int) -> bool:
         """Is ``pos`` inside quotation marks (possibly a quote of several sentences)?"""
         if self._quotes is None:
@@ -118,8 +139,12 @@ class ArticleContext:
 
     @property
     def release_dated(self) -> bool:
-        """A regulator's release whose lead says "today": its acts are of that day."""
-        return self.issuer is not None and _TODAY.search(self.text, 0, 600) is not None
+        """A regulator's release whose lead says "today", or a document that carries its
+        date as a dateline ("Singapore, 14 August 2025 ..." or a "Date:" field): its own
+        acts are of that day."""
+        if self.issuer is not None and _TODAY.search(self.text, 0, 600) is not None:
+            return True
+        return _DATELINE.search(self.text, 0, 400) is not None
 
     def dominant_jurisdiction(self) -> str | None:
         if not self.jurisdictions:
@@ -135,12 +160,17 @@ def build_context(
 ) -> ArticleContext:
     text = article.text
     outlet = article.source.outlet or article.site_name
+    issuer = registry.issuer(outlet, article.url or article.canonical_url)
+    found_places = places.find(text)
+    hint: Counter[str] = Counter(p.place.code for p in found_places)
+    if issuer is not None:
+        hint[issuer.jurisdiction] += 3
     return ArticleContext(
         text=text,
         published=publication_date(article),
         sentences=split_sentences(text),
-        authorities=registry.find(text),
-        places=places.find(text),
-        issuer=registry.issuer(outlet, article.url or article.canonical_url),
+        authorities=registry.find(text, hint, issuer),
+        places=found_places,
+        issuer=issuer,
         subjects=subjects,
     )

@@ -66,7 +66,9 @@ _DATE = re.compile(
 )
 _FUTURE = re.compile(
     r"(?i:\b(?:will|shall|scheduled|set\s+to|due\s+to|upcoming|starting|effective|from|"
-    r"until|by|next|coming|expected\s+to|planned|to\s+be)\b)"
+    r"until|by|next|coming|expected\s+to|planned|to\s+be|takes\s+effect|take\s+effect|"
+    r"comes\s+into|come\s+into|enters\s+into|goes\s+into|goes\s+live|kicks\s+in|"
+    r"applies|begins|starts)\b)"
 )
 # Dates that bound a period ("between March 2018 and August 2019", "ahead of the October
 # 11 announcement") or sign an embedded post ("(@SenLummis) July 31, 2026") are rarely the
@@ -76,6 +78,13 @@ _PERIOD = re.compile(
     r"(?:approximately\s+|about\s+|around\s+|at\s+least\s+)?(?:the\s+)?"
     r"|\b(?:between|from)\b[^.;]{1,40}\b(?:and|to|through|until)\s+"
     r"|\(@\w+\)\s*)$)"
+)
+
+
+# "applies from 1 July", "effective from March": the date a rule starts, not a range
+_EFFECTIVE_FROM = re.compile(
+    r"(?i:\b(?:effect|effective|force|apply|applies|applied|applicable|live)\s+"
+    r"(?:\w+\s+){0,2}from\s+$)"
 )
 
 
@@ -263,7 +272,8 @@ def find_dates(text: str, published: date) -> list[DateMention]:
         if resolved is None:
             continue
         before = text[max(0, m.start() - 60) : m.start()]
-        out.append(DateMention(m.start(), m.end(), resolved, bool(_PERIOD.search(before))))
+        period = bool(_PERIOD.search(before)) and not _EFFECTIVE_FROM.search(before)
+        out.append(DateMention(m.start(), m.end(), resolved, period))
     return out
 
 

@@ -59,8 +59,11 @@ class RuleBasedExtractor:
         self._rules = rules or default_rules()
         self._modality = modality or default_modality()
         self._subjects = subjects or default_subjects()
-        generic = GenericActors(lexicon())
-        self._builder = CandidateBuilder(self._registry, self._modality, self._subjects, generic)
+        lex = lexicon()
+        generic = GenericActors(lex)
+        self._builder = CandidateBuilder(
+            self._registry, self._modality, self._subjects, generic, lex.enforcement_context
+        )
         self._statements = StatementFinder(
             self._registry, lexicon(), self._modality, self._subjects, generic
         )
@@ -69,7 +72,8 @@ class RuleBasedExtractor:
     def __call__(self, article: Article) -> list[RegulatoryEvent]:
         ctx = build_context(article, self._registry, self._places, self._subjects)
         acts, statements = self.candidates(ctx)
-        merged = merge_acts(acts, release=ctx.issuer is not None) + merge_statements(statements)
+        merged = merge_acts(acts, release=ctx.issuer is not None, published=ctx.published)
+        merged += merge_statements(statements)
         merged.sort(key=lambda c: (c.span[0], c.trigger))
         _full_names(merged)
         return [self._event(article, ctx, c) for c in merged]
@@ -175,6 +179,8 @@ def _duplicate(found: list[Candidate], cand: Candidate) -> bool:
         court = any(c.authority is not None and c.authority.kind == "court" for c in (other, cand))
         if court and other.type == cand.type and other.date == cand.date:
             same_who = same_kind = True  # "SEC obtains judgment" + "the court entered judgment"
+        if same_who and other.type == cand.type and abs(other.trigger - cand.trigger) <= 3:
+            same_kind = True  # two rules read one verb ("approved amendments to the Law")
         if other.type == cand.type and same_who and same_kind and other.date == cand.date:
             for s in cand.subjects:
                 if s not in other.subjects:

@@ -14,6 +14,8 @@ evidence.
 
 from __future__ import annotations
 
+from datetime import date
+
 from schemas.models import DatePrecision
 
 from .candidates import Candidate
@@ -23,11 +25,15 @@ _FAMILY = {
     "settle": "proceeding",
     "penalty": "proceeding",
     "order": "proceeding",
-    "bar": "proceeding",
     "sanction": "proceeding",
     "judgment": "proceeding",
+    "bar": "proceeding",
     "relief": "guidance",
 }
+# Kinds of act that are documents: a second one a body "also" publishes is another one.
+_DOCUMENTS = frozenset(["consult", "guidance", "relief", "policy", "body"])
+# A release's own act and a dated act this long before the release are two acts.
+_BACKGROUND_DAYS = 180
 _NAME_NOISE = frozenset(
     [
         "inc",
@@ -55,6 +61,8 @@ def family(kind: str, authority_kind: str | None = None) -> str:
     """
     if authority_kind == "court":
         return "court"
+    if kind == "seize" and authority_kind == "regulator":
+        return "proceeding"  # "obtained a restraining order and an asset freeze"
     return _FAMILY.get(kind, kind)
 
 
@@ -73,7 +81,8 @@ def _tokens(subjects: list[str]) -> set[str]:
 
 
 def _named(c: Candidate) -> bool:
-    return any(len(s.split()) > 1 for s in c.subjects)
+    """Does the mention name a firm or a person (not just a topic, "climate rules")?"""
+    return any(len(s.split()) > 1 and s[:1].isupper() for s in c.subjects)
 
 
 def _dates_agree(a: Candidate, b: Candidate) -> bool:
@@ -82,19 +91,36 @@ def _dates_agree(a: Candidate, b: Candidate) -> bool:
     return a.date == b.date
 
 
-def _same_act(a: Candidate, b: Candidate, release: bool) -> bool:
+def _same_act(a: Candidate, b: Candidate, release: bool, published: date | None) -> bool:
     if b.distinct or (a.type, a.jurisdiction) != (b.type, b.jurisdiction):
         return False
+    if b.further and b.document is not None and b.document != a.document:
+        return False  # "The FCA also published a discussion paper": another document
     if (a.authority.id if a.authority else None) != (b.authority.id if b.authority else None):
         return False
     if act_family(a) != act_family(b):
         return False
     if not _dates_agree(a, b):
         return False
-    if release and a.authority is not None:
-        return True  # a release announces one act of a kind a day; the rest are details
     ta, tb = _tokens(a.subjects), _tokens(b.subjects)
+    if release and (a.kind == "bar") != (b.kind == "bar"):
+        return False  # a release's penalty on a firm and its ban on a person: two acts
+    if release and a.authority is not None:
+        # a release announces one act of a kind a day and the rest are its details,
+        # unless the two name different people or firms ("the firm" and "two former
+        # managers, Tan and Goh"), or one is an act dated long before the release
+        if _named(a) and _named(b) and not ta & tb:
+            return False
+        return not (_background(a, published) or _background(b, published))
     return not ta or not tb or bool(ta & tb)
+
+
+def _background(c: Candidate, published: date | None) -> bool:
+    if published is None or c.date.precision == DatePrecision.UNKNOWN:
+        return False
+    when = c.date.value
+    first = date(int(when[:4]), int(when[5:7]) if len(when) >= 7 else 1, 1)
+    return (published - first).days > _BACKGROUND_DAYS
 
 
 def _better(a: Candidate, b: Candidate) -> bool:
@@ -114,6 +140,17 @@ def _better(a: Candidate, b: Candidate) -> bool:
 
 def _fold(keep: Candidate, other: Candidate) -> Candidate:
     best, rest = (keep, other) if _better(keep, other) else (other, keep)
+    if (
+        rest.sentence.start < best.sentence.start
+        and _named(rest)
+        and not _named(best)
+        and best.date.precision != DatePrecision.UNKNOWN
+        and rest.date.precision == DatePrecision.UNKNOWN
+    ):
+        # "BaFin has imposed a fine on Nordlicht Bank AG. The fine was imposed on 3
+        # September.": the first mention is the evidence, the second gives the date
+        rest.date = best.date
+        best, rest = rest, best
     for span in (rest.span, *rest.also):
         if span != best.span and span not in best.also:
             best.also.append(span)
@@ -124,12 +161,14 @@ def _fold(keep: Candidate, other: Candidate) -> Candidate:
     return best
 
 
-def merge_acts(cands: list[Candidate], *, release: bool = False) -> list[Candidate]:
+def merge_acts(
+    cands: list[Candidate], *, release: bool = False, published: date | None = None
+) -> list[Candidate]:
     """Fold mentions of one act; ``release``: the article is a regulator's own release."""
     out: list[Candidate] = []
     for cand in cands:
         for i, kept in enumerate(out):
-            if _same_act(kept, cand, release):
+            if _same_act(kept, cand, release, published):
                 out[i] = _fold(kept, cand)
                 break
         else:
@@ -144,7 +183,10 @@ def merge_statements(cands: list[Candidate]) -> list[Candidate]:
         key = cand.speaker or f"auth:{cand.authority.id if cand.authority else ''}"
         if key in by_speaker:
             kept = by_speaker[key]
-            best = cand if cand.priority > kept.priority else kept
+            dated = cand.date.precision != DatePrecision.UNKNOWN
+            kept_dated = kept.date.precision != DatePrecision.UNKNOWN
+            better = (dated, cand.priority) > (kept_dated, kept.priority)
+            best = cand if better else kept
             best.confidence = min(0.95, max(kept.confidence, cand.confidence) + 0.02)
             by_speaker[key] = best
         else:

@@ -40,8 +40,7 @@ _CAPITALISABLE = frozenset(
         "potentially",
         "possibly",
         "once",
-        "none of",
-        "no one",
+        "none",
         "nobody",
     ]
 )

@@ -33,6 +33,7 @@ class PlaceMention:
     end: int
     place: Place
     demonym: bool
+    law: bool = False  # the name of a law that applies there ("MiCA"), not a place
 
 
 def _variants(name: str) -> list[str]:
@@ -47,15 +48,28 @@ class Gazetteer:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self._places: dict[str, tuple[Place, bool]] = {}
+        self._laws: set[str] = set()
+        self._names: dict[str, str] = {}
         for code, entry in data["countries"].items():
-            for name in entry.get("names") or []:
+            names = entry.get("names") or []
+            if names:
+                self._names[str(code)] = str(names[0])
+            for name in names:
                 self._add(str(name), Place(str(code)), demonym=False)
             for name in entry.get("demonyms") or []:
                 self._add(str(name), Place(str(code)), demonym=True)
         for region, names in data["us_regions"].items():
             for name in names:
                 self._add(str(name), Place("US", str(region)), demonym=False)
+        for code, names in (data.get("laws") or {}).items():
+            for name in names:
+                self._laws.add(str(name))
+                self._add(str(name), Place(str(code)), demonym=True)
         self._regex = re.compile(trie_regex(self._places))
+
+    def name(self, code: str) -> str | None:
+        """The first name the gazetteer lists for a country code ("VN" -> "Vietnam")."""
+        return self._names.get(code)
 
     def _add(self, name: str, place: Place, *, demonym: bool) -> None:
         for variant in _variants(name):
@@ -66,13 +80,14 @@ class Gazetteer:
         out = []
         for m in self._regex.finditer(text, start, stop):
             place, demonym = self._places[m.group(0)]
-            out.append(PlaceMention(m.start(), m.end(), place, demonym))
+            law = m.group(0) in self._laws
+            out.append(PlaceMention(m.start(), m.end(), place, demonym, law))
         return out
 
     def lookup(self, name: str) -> Place | None:
         """The place a whole name stands for ("Munich" -> DE), possessive allowed."""
         bare = re.sub(r"(?:'s|’s|'|’)$", "", name.strip())
-        hit = self._places.get(bare)
+        hit = self._places.get(bare) or self._places.get(re.sub(r"^(?:the|The)\s+", "", bare))
         return hit[0] if hit else None
 
     def __len__(self) -> int:

@@ -46,6 +46,7 @@ class GenericActor:
     words: tuple[str, ...]
     kinds: frozenset[str]
     release_issuer: bool = False
+    one_body: bool = False  # the words name one body ("central bank"), not many
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class Lexicon:
     non_officials: tuple[str, ...]
     abbreviations: tuple[str, ...]
     name_stopwords: frozenset[str] = field(default_factory=frozenset)
+    enforcement_context: str = r"(?!x)x"
 
 
 def _strs(value: Any) -> tuple[str, ...]:
@@ -78,6 +80,7 @@ def lexicon() -> Lexicon:
             words=_strs(a["words"]),
             kinds=frozenset(_strs(a["kinds"])),
             release_issuer=flag(a.get("release_issuer")),
+            one_body=flag(a.get("one_body")),
         )
         for a in raw["generic_actors"]
     )
@@ -97,4 +100,5 @@ def lexicon() -> Lexicon:
         non_officials=_strs(raw["non_officials"]),
         abbreviations=_strs(raw["abbreviations"]),
         name_stopwords=frozenset(_strs(raw["name_stopwords"])),
+        enforcement_context=str(raw["enforcement_context"]),
     )

@@ -6,6 +6,7 @@ Every rule is also folded into one combined regex, so a sentence with no trigger
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,6 +39,8 @@ class Rule:
     # "dominant": the article's most mentioned authority of ``kinds``
     prefer: frozenset[str]  # kinds of authority that act here whenever one is named
     issuer: bool  # may the issuer of a release be the implied actor?
+    implied_authority: str | None = None  # registry id of who acts when nobody is named
+    needs_sentence: bool = False  # "needs" may match anywhere in the sentence
 
     def event_type(self, passage: str | None) -> EventType | None:
         if self.type != PASSAGE:
@@ -63,11 +66,71 @@ class RuleSet:
         scan = self.keywords
         if len(lowered) != len(text):  # a few letters change length when lowered
             lowered, scan = text, self.keywords_any_case
+        by_keyword = self.by_keyword
+        if scan is self.keywords:
+            return [(m.start(), by_keyword[m.group(0)]) for m in scan.finditer(lowered)]
         for m in scan.finditer(lowered):
-            wanted = self.by_keyword.get(m.group(0).lower())
+            wanted = by_keyword.get(m.group(0).lower())
             if wanted:
                 out.append((m.start(), wanted))
         return out
+
+
+def _first_chars(regex: re.Pattern[str]) -> str | None:
+    """The characters any match of ``regex`` can start with, or None when unbounded.
+
+    Rule patterns start with a verb alternation behind a ``\\b``, which the regex engine
+    tries at every position of a window; a leading ``(?=[...])`` of their first letters
+    lets it skip most positions in C. Worked out from the parsed pattern (the standard
+    library's parser, which has no public name), so a rule never has to spell it out.
+    """
+    try:
+        parser = importlib.import_module("re._parser")
+        consts = importlib.import_module("re._constants")
+        chars, nullable = _first(list(parser.parse(regex.pattern, regex.flags)), consts)
+    except Exception:
+        return None
+    if chars is None or nullable or not chars:
+        return None
+    return "".join(sorted(chars))
+
+
+def _first(items: list[Any], c: Any) -> tuple[set[str] | None, bool]:
+    """(first characters, can match empty) of a parsed regex sequence."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width: the next item starts the match
+        if op is c.LITERAL:
+            return chars | {chr(av)}, False
+        if op is c.IN:
+            for o, a in av:
+                if o is c.LITERAL:
+                    chars.add(chr(a))
+                elif o is c.RANGE and a[1] - a[0] <= 60:
+                    chars.update(chr(x) for x in range(a[0], a[1] + 1))
+                else:
+                    return None, False
+            return chars, False
+        if op is c.SUBPATTERN or op is c.BRANCH or op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            if op is c.SUBPATTERN:
+                parts, least = [list(av[-1])], 1
+            elif op is c.BRANCH:
+                parts, least = [list(b) for b in av[1]], 1
+            else:
+                parts, least = [list(av[2])], av[0]
+            nullable = False
+            for part in parts:
+                sub, empty = _first(part, c)
+                if sub is None:
+                    return None, False
+                chars |= sub
+                nullable = nullable or empty
+            if least > 0 and not nullable:
+                return chars, False
+            continue
+        return None, False
+    return chars, True
 
 
 def _expand(pattern: str, fragments: dict[str, str]) -> str:
@@ -85,6 +148,9 @@ def build_rules(data: dict[str, Any]) -> RuleSet:
         flags = 0 if flag(raw.get("case_sensitive")) else re.IGNORECASE
         regex = _compile(str(raw["pattern"]), fragments, flags)
         assert regex is not None
+        head = _first_chars(regex)
+        if head is not None:
+            regex = re.compile(f"(?=[{re.escape(head)}])(?:{regex.pattern})", regex.flags)
         rule_type = str(raw["type"])
         if rule_type != PASSAGE:
             EventType(rule_type)  # fail at load time on a typo
@@ -105,6 +171,8 @@ def build_rules(data: dict[str, Any]) -> RuleSet:
                 implied=raw.get("implied"),
                 prefer=frozenset(str(k) for k in raw.get("prefer") or []),
                 issuer=raw.get("issuer") is None or flag(raw.get("issuer")),
+                implied_authority=raw.get("implied_authority"),
+                needs_sentence=raw.get("needs_scope") == "sentence",
             )
         )
     if len({r.id for r in rules}) != len(rules):
@@ -127,8 +195,9 @@ def build_rules(data: dict[str, Any]) -> RuleSet:
         ids = set(stems[stem]).union(*prefixes)
         by_keyword[stem] = frozenset(i for i, r in enumerate(rules) if r.id in ids)
     prefix_stems = [k for k in stems if k not in whole]
+    firsts = re.escape("".join(sorted({k[0] for k in stems})))
     keywords = (
-        r"\b(?:"
+        rf"(?=[{firsts}])\b(?:"
         + trie_regex(sorted(whole), boundaries=False)
         + r"(?!\w)|"
         + trie_regex(prefix_stems, boundaries=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from schemas.models import DatePrecision, EventType
@@ -75,6 +76,49 @@ _SPEAKING_KINDS = frozenset(
     ]
 )
 _LEGISLATOR_TITLES = frozenset(["lawmaker", "lawmakers", "legislator", "legislators"])
+_POLICY_HITS = 5  # strong topic words that make a whole article one about regulation
+# ministers whose words are about money and markets; a prime minister's or president's
+# remarks are mostly about everything else
+_MINISTERIAL = re.compile(
+    r"\b(?:Finance|Economy|Economic|Treasury|Commerce|Trade|Digital|Industry|Investment)\s+"
+    r"(?:Minister|Secretary)\b|\b(?:Minister|Secretary)\s+(?:of|for)\s+(?:the\s+)?"
+    r"(?:Finance|Economy|Treasury|Commerce|Trade|Digital|Industry|Investment)\b"
+)
+_ADDED = frozenset(["added", "adds"])
+_ADDED_SPEECH = re.compile(r"\s*(?:that\b|:|,|\.|$)|\s+(?:his|her|their|its)\s+voice\b")
+# "announced the arrests": the object is the act, not a statement
+_ANNOUNCED_OBJECT = re.compile(
+    r"\s+(?!that\b|plans?\b|proposals?\b|its\s+intention)(?:the|an?|its|their|new)\b"
+)
+_OFFICE = re.compile(r"\b(?:Chair|Chairman|Chairwoman|Commissioner|Governor|Superintendent)\b")
+_OFFICE_BODIES = frozenset(
+    ["Committee", "Subcommittee", "Commission", "Board", "Agency", "Senate", "House", "Bank"]
+)
+_OWNER_BEFORE = re.compile(r"\b([A-Z][\w.&\-]*)(?:'s|’s)?\s+(?:acting\s+|Acting\s+)?$")
+_GOVERNMENT_KINDS = frozenset(["ministry", "government"])
+_LEGISLATIVE_KINDS = frozenset(["legislature", "chamber", "committee"])
+_LEGISLATIVE_TOPIC = re.compile(r"\b(?:vote|votes|voting|bill|legislation|law|markup|floor)\b")
+# "a letter to the SEC regarding Donald Trump's memecoin": what the statement is about
+_ABOUT = re.compile(r"\b(?:regarding|concerning|about|over|on)\s+(?=(?:the\s+)?[A-Z])")
+# "an adviser to Sen. Thom Tillis": the title belongs to someone other than the speaker
+_DEPENDENT = re.compile(
+    r"\b(?:adviser|advisor|aide|staffer|lawyer|attorney|counsel|ally|critic|friend|son|"
+    r"daughter|wife|husband|donor|pollster|consultant)s?\s+(?:to|for|of)\s+(?:the\s+)?[^,;]{0,40}$"
+)
+
+
+class _Lazy:
+    """A yes/no fact about the article, worked out the first time it is needed."""
+
+    def __init__(self, compute: Callable[[], bool]) -> None:
+        self._compute: Callable[[], bool] | None = compute
+        self._value = False
+
+    @property
+    def value(self) -> bool:
+        if self._compute is not None:
+            self._value, self._compute = self._compute(), None
+        return self._value
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +166,7 @@ class StatementFinder:
         subjects: SubjectExtractor,
         generic: GenericActors,
     ) -> None:
+        self._registry = registry
         self._modality = modality
         self._subjects = subjects
         self._generic = generic
@@ -165,9 +210,13 @@ class StatementFinder:
                     self._title_refs(ctx, ctx.sentences[i], m, officials)
                 )
         surnames = re.compile(trie_regex(officials)) if officials else None
-        actors = frozenset(
-            c.authority.id for found in acts.values() for c in found if c.authority is not None
-        )
+        # authority id -> sentence indexes of its acts
+        actors: dict[str, list[int]] = {}
+        for i, sent in enumerate(ctx.sentences):
+            for c in acts.get(sent.start, []):
+                if c.authority is not None:
+                    actors.setdefault(c.authority.id, []).append(i)
+        policy = _Lazy(lambda: self._policy_article(ctx))
         out: list[Candidate] = []
         for i in sorted(verbs):
             sent = ctx.sentences[i]
@@ -176,7 +225,7 @@ class StatementFinder:
             refs = self._refs(ctx, sent, titles.get(i, []), officials, surnames)
             for verb, bonus in sorted(verbs[i], key=lambda v: v[0].start()):
                 cand = self._statement(
-                    ctx, sent, refs, verb, bonus, acts.get(sent.start, []), actors
+                    ctx, sent, refs, verb, bonus, acts.get(sent.start, []), actors, policy
                 )
                 if cand is not None:
                     out.append(cand)
@@ -214,13 +263,14 @@ class StatementFinder:
             if a.authority.kind in _SPEAKING_KINDS:
                 official = Official(None, a.authority)
                 refs.append(_Ref(a.start, a.end, official, f"auth:{a.authority.id}", 1))
-        for pos, actor in self._generic.find(text, sent.start, sent.end):
+        for pos, end, actor in self._generic.find(text, sent.start, sent.end):
             if actor.release_issuer and ctx.issuer is not None:
                 auth: Authority | None = ctx.issuer
             else:
-                auth = ctx.dominant(actor.kinds & _SPEAKING_KINDS, None)
+                kinds = actor.kinds & _SPEAKING_KINDS
+                auth = GenericActors.resolve(ctx, self._registry, sent, pos, actor, kinds)
             if auth is not None:
-                refs.append(_Ref(pos, pos + 1, Official(None, auth), f"auth:{auth.id}", 0))
+                refs.append(_Ref(pos, end, Official(None, auth), f"auth:{auth.id}", 0))
         refs.sort(key=lambda r: r.start)
         return refs
 
@@ -233,6 +283,10 @@ class StatementFinder:
     ) -> list[_Ref]:
         text, title = ctx.text, m.group(0)
         former = _FORMER.search(text, max(sent.start, m.start() - 30), m.start()) is not None
+        former = (
+            former
+            or _DEPENDENT.search(text, max(sent.start, m.start() - 60), m.start()) is not None
+        )
         authority = self._title_authority(ctx, sent, m)
         names: list[str] = []
         after = _NAME_AFTER.match(text, m.end(), sent.end)
@@ -275,28 +329,81 @@ class StatementFinder:
         near = [
             a
             for a in ctx.authorities_in(
-                max(sent.start, m.start() - 45), min(sent.end, m.end() + 60)
+                max(sent.start, m.start() - 120), min(sent.end, m.end() + 60)
             )
             if a.authority.kind in _SPEAKING_KINDS
         ]
-        if not near:
-            return None
-        return min(near, key=lambda a: abs(a.start - m.start())).authority
+        if near:
+            return min(near, key=lambda a: abs(a.start - m.start())).authority
+        return self._title_fallback(ctx, sent, m)
 
-    def _about_regulation(self, ctx: ArticleContext, sent: Sentence) -> bool:
-        """The sentence itself is about regulation (not the war, the weather or rates).
+    def _title_fallback(
+        self, ctx: ArticleContext, sent: Sentence, m: re.Match[str]
+    ) -> Authority | None:
+        """A generic title with no body named beside it.
+
+        A government title ("Finance Minister") belongs to the country named in the
+        sentence, else the one the article is about; an office title ("Committee Chair",
+        "Governor") to the body the two sentences before it name, unless a firm's name
+        stands right before the title ("Coinbase Chair").
+        """
+        text, title = ctx.text, m.group(0)
+        span = text[max(sent.start, m.start() - 12) : min(sent.end, m.end() + 25)]
+        if _MINISTERIAL.search(span):
+            places = ctx.places_in(sent.start, m.start())
+            code = places[-1].place.code if places else ctx.dominant_jurisdiction()
+            if code is None:
+                return None
+            found = self._registry.primary(code, _GOVERNMENT_KINDS)
+            return found or self._registry.government(code)
+        if not _OFFICE.search(title):
+            return None
+        owner = _OWNER_BEFORE.search(text, max(sent.start, m.start() - 30), m.start())
+        if owner and owner.group(1) not in _OFFICE_BODIES:
+            return None
+        for pos, _, actor in self._generic.find(text, sent.start, sent.end):
+            if actor.one_body:
+                kinds = actor.kinds & _SPEAKING_KINDS
+                found = GenericActors.resolve(ctx, self._registry, sent, pos, actor, kinds)
+                if found is not None:
+                    return found
+        i = ctx.sentence_index(sent)
+        start = ctx.sentences[max(0, i - 2)].start
+        recent = [
+            a for a in ctx.authorities_in(start, m.start()) if a.authority.kind in _SPEAKING_KINDS
+        ]
+        return recent[-1].authority if recent else None
+
+    def _about_regulation(self, ctx: ArticleContext, sent: Sentence, policy: _Lazy) -> bool:
+        """The sentence is about regulation (not the war, the weather or interest rates).
 
         Names of authorities do not count: "European Central Bank" says nothing about
-        banking rules, "Securities and Exchange Commission" nothing about securities.
+        banking rules. In an article about policy (``policy``), a sentence beside one
+        about regulation counts too ("Lummis pushed back against a fact sheet ...").
         """
+        masked = self._masked(ctx, sent)
+        if self._topic_weak.search(masked) or self._topic.search(masked):
+            return True
+        if not policy.value:
+            return False
+        i = ctx.sentence_index(sent)
+        window = (ctx.sentences[i - 1] if i else None, ctx.sentences[i + 1 : i + 2])
+        near = [s for s in (window[0], *window[1]) if s is not None]
+        return any(self._topic.search(self._masked(ctx, s)) for s in near)
+
+    @staticmethod
+    def _masked(ctx: ArticleContext, sent: Sentence) -> str:
         text = ctx.text
         pieces, pos = [], sent.start
         for a in ctx.authorities_in(sent.start, sent.end):
             pieces.append(text[pos : a.start])
             pos = a.end
         pieces.append(text[pos : sent.end])
-        masked = " ".join(pieces)
-        return bool(self._topic_weak.search(masked) or self._topic.search(masked))
+        return " ".join(pieces)
+
+    def _policy_article(self, ctx: ArticleContext) -> bool:
+        """Is the article about regulation as a whole (several strong topic words)?"""
+        return any(n + 1 >= _POLICY_HITS for n, _ in enumerate(self._topic.finditer(ctx.text)))
 
     @staticmethod
     def _joint(ctx: ArticleContext, sent: Sentence, speaker: _Ref) -> Authority | None:
@@ -323,13 +430,28 @@ class StatementFinder:
         verb: re.Match[str],
         bonus: int,
         acts: list[Candidate],
-        actors: frozenset[str],
+        actors: dict[str, list[int]],
+        policy: _Lazy,
     ) -> Candidate | None:
         text = ctx.text
         if _NEGATED.search(text, max(sent.start, verb.start() - 25), verb.start()):
             return None
         if bonus == 0 and _PASSIVE.search(text, max(sent.start, verb.start() - 8), verb.start()):
             return None
+        lowered = verb.group(0).lower()
+        if (
+            bonus == 0
+            and lowered.startswith("announce")
+            and _ANNOUNCED_OBJECT.match(text, verb.end())
+        ):
+            return None
+        if (
+            bonus == 0
+            and lowered in _ADDED
+            and not _ADDED_SPEECH.match(text, verb.end())
+            and not _INVERTED.search(text, max(sent.start, verb.start() - 3), verb.start())
+        ):
+            return None  # "DNB has added the exchange to its register": not a remark
         c_start = self._modality.clause_start(text, sent.start, verb.start())
         before = [
             r
@@ -341,14 +463,20 @@ class StatementFinder:
         ]
         # a named official beats the body named in their title ("Ng, a member of LegCo, said")
         speaker = max(before, key=lambda r: (r.priority, r.end)) if before else None
-        if speaker is None and _INVERTED.search(text, max(sent.start, verb.start() - 3), verb.start()):
+        if speaker is None and _INVERTED.search(
+            text, max(sent.start, verb.start() - 3), verb.start()
+        ):
             # "..., said Gary Mottola, research director at ...": the speaker follows the verb
-            speaker = next(
-                (r for r in refs if 0 <= r.start - verb.end() <= 2 and r.official), None
-            )
+            speaker = next((r for r in refs if 0 <= r.start - verb.end() <= 2 and r.official), None)
         if speaker is None or speaker.official is None:
             return None
-        if bonus == 0 and not self._about_regulation(ctx, sent):
+        # a named commissioner or chair of a regulator speaks about regulation
+        regulator = (
+            speaker.official is not None
+            and speaker.official.name is not None
+            and speaker.official.authority.kind == "regulator"
+        )
+        if bonus == 0 and not regulator and not self._about_regulation(ctx, sent, policy):
             return None
         speaker = _first_of_pair(text, refs, speaker)
         word = verb.group(0).split()[0].lower()
@@ -356,13 +484,13 @@ class StatementFinder:
             return None  # "announced that three suspects were arrested": the arrest is the event
         if any(verb.start() - 12 <= a.trigger < verb.end() for a in acts):
             return None  # "The SEC today proposed to rescind ...": the verb is its act
-        if (
-            bonus == 0
-            and word in _REPORTING
-            and speaker.key.startswith("auth:")
-            and speaker.key[5:] in actors
-        ):
-            return None  # "OFAC said the exchange had processed ...": detail of OFAC's act
+        if bonus == 0 and word in _REPORTING and speaker.official is not None:
+            own = speaker.official.authority.id
+            if any(a.authority is not None and a.authority.id == own for a in acts):
+                return None  # "Police arrested 14 people, the agency said": the arrest is it
+            i = ctx.sentence_index(sent)
+            if speaker.key.startswith("auth:") and any(0 < i - j <= 1 for j in actors.get(own, [])):
+                return None  # "OFAC said the exchange had processed ...": detail of its act
         official = speaker.official
         if official is None:
             return None
@@ -373,13 +501,23 @@ class StatementFinder:
         joint = self._joint(ctx, sent, speaker)
         if joint is not None:
             auth, label = joint, f"{joint.name} and {auth.name}"
-        subjects = self._subjects.acts(text, sent.start, sent.end)
+        subjects = [ctx.canonical_act(a) for a in self._subjects.acts(text, sent.start, sent.end)]
         if (
             not subjects
             and ctx.main_act
-            and self._subjects.refers_to_act(text, sent.start, sent.end)
+            and (
+                self._subjects.refers_to_act(text, sent.start, sent.end)
+                or auth.kind in _LEGISLATIVE_KINDS
+                or _LEGISLATIVE_TOPIC.search(text, sent.start, sent.end)
+            )
         ):
+            # a lawmaker's words in an article about a bill are about that bill
             subjects = [ctx.main_act]
+        if not subjects:
+            about = _ABOUT.search(text, verb.end(), sent.end)
+            if about:
+                skip = [(a.start, a.end) for a in ctx.authorities_in(sent.start, sent.end)]
+                subjects = self._subjects.names(text, about.end(), sent.end, skip=skip)[:3]
         if not subjects and official.name:
             subjects = [official.name]
         c_end = self._modality.clause_end(text, verb.end(), sent.end)

@@ -46,6 +46,8 @@ def trie_regex(words: Iterable[str], *, boundaries: bool = True) -> str:
     if not root:
         return r"(?!x)x"
     body = _build(root)
+    # the first letters up front let the engine skip, in C, every position no name starts at
+    head = "(?=[" + re.escape("".join(sorted(root))) + "])"
     if not boundaries:
-        return body
-    return r"(?<![\w])" + body + r"(?![\w])"
+        return head + body
+    return head + r"(?<![\w])" + body + r"(?![\w])"

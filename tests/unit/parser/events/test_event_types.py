@@ -224,11 +224,12 @@ E = EventType
         ),
         # guidance
         (
+            # no name: the topic the guidance is on is its subject
             "The HKMA issued guidelines on stablecoin issuers yesterday.",
             E.GUIDANCE,
             "HK",
             "HKMA",
-            [],
+            ["stablecoin issuers"],
             "2024-03-14",
         ),
         (
