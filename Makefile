@@ -73,6 +73,17 @@ eval: install ## extraction and event quality against the dev sets, beside trafi
 bench: install kafka-jars system-deps ## benchmarks with reference tools in the same run (reports/)
 	$(RUN) python -m bench
 
+SOAK_MINUTES ?= 30
+SOAK_RATE ?= 4
+
+.PHONY: chaos
+chaos: install system-deps kafka-jars ## faults on real processes (N=2,000, 20 faults each) and fuzzing
+	$(RUN) python -m chaos run $(CHAOS_ARGS)
+
+.PHONY: soak
+soak: install system-deps kafka-jars ## the pipeline at a steady rate for SOAK_MINUTES: RSS, fds, lag
+	$(RUN) python -m chaos soak --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE)
+
 .PHONY: clean
 clean:
 	rm -rf var reports .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import random
 import signal
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 from chaos import ROOT
+from chaos.report import Result
 
 
 def _run_args(sub: argparse.ArgumentParser) -> None:
@@ -56,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so every service, broker and server started is stopped.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # The suite's own Kafka clients retry through every broker fault it injects.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     if args.command == "fuzz":
         from chaos.fuzz import run_fuzz
@@ -66,48 +70,22 @@ def main(argv: list[str] | None = None) -> int:
         from chaos.soak import run_soak
 
         return asyncio.run(run_soak(args.minutes, args.rate, seed, args.work, args.report))
-    return asyncio.run(_run(args, seed))
+    return _run_all(args, seed)
 
 
-async def _run(args: argparse.Namespace, seed: int) -> int:
-    from chaos.corpus import build
+def _run_all(args: argparse.Namespace, seed: int) -> int:
+    """Scenarios (asyncio), then the fuzzers in the main thread (their alarms need it)."""
     from chaos.report import LIMITS, details, table
-    from chaos.rig import CHAOS_ENV, Infra
-    from chaos.scenarios import SCENARIOS, Ctx
 
-    only = [s for s in args.only.split(",") if s]
-    skip = {s for s in args.skip.split(",") if s}
-    unknown = [s for s in [*only, *skip] if s not in SCENARIOS]
-    if unknown:
-        print(f"unknown scenarios: {unknown}; known: {', '.join(SCENARIOS)}", file=sys.stderr)
-        return 2
-    chosen = [s for s in (only or SCENARIOS) if s not in skip]
-    print(f"chaos: seed {seed}, N={args.n}, {args.faults} faults per scenario, "
-          f"scenarios: {', '.join(chosen)}", flush=True)  # fmt: skip
-    print(f"chaos: service settings {CHAOS_ENV}", flush=True)
     began = time.monotonic()
-    corpus = await asyncio.to_thread(build, args.n, seed)
-    print(f"chaos: corpus of {len(corpus.articles)} articles, {len(corpus.event_ids)} known "
-          f"events ({corpus.rejected} generated articles rejected) in "
-          f"{time.monotonic() - began:.1f}s", flush=True)  # fmt: skip
-    infra = await asyncio.to_thread(Infra.start, args.work)
-    print(f"chaos: broker {infra.bootstrap}, PostgreSQL {infra.base_dsn}, work {infra.work}",
-          flush=True)  # fmt: skip
-    ctx = Ctx(infra, corpus, args.faults, seed, args.churn_seconds, args.keep)
-    results = []
-    try:
-        for name in chosen:
-            print(f"chaos: {name} ...", flush=True)
-            result = await SCENARIOS[name](ctx)
-            results.append(result)
-            print(details(result), flush=True)
-    finally:
-        await asyncio.to_thread(infra.stop)
+    results = asyncio.run(_scenarios(args, seed))
+    if results is None:
+        return 2
     fuzz_text, fuzz_ok = "", True
     if args.fuzz_seconds > 0:
         from chaos.fuzz import run_fuzz
 
-        summary = await asyncio.to_thread(run_fuzz, args.fuzz_seconds, seed, None)
+        summary = run_fuzz(args.fuzz_seconds, seed, None)
         fuzz_text, fuzz_ok = summary.table(), summary.ok
     text = "\n\n".join(
         part
@@ -126,6 +104,45 @@ async def _run(args: argparse.Namespace, seed: int) -> int:
     args.report.write_text(text + "\n", encoding="utf-8")
     print(f"\nreport written to {args.report}")
     return 0 if all(r.passed for r in results) and fuzz_ok else 1
+
+
+async def _scenarios(args: argparse.Namespace, seed: int) -> list[Result] | None:
+    from chaos.corpus import build
+    from chaos.report import details
+    from chaos.rig import CHAOS_ENV, Infra
+    from chaos.scenarios import SCENARIOS, Ctx
+
+    only = [s for s in args.only.split(",") if s]
+    skip = {s for s in args.skip.split(",") if s}
+    unknown = [s for s in [*only, *skip] if s not in SCENARIOS]
+    if unknown:
+        print(f"unknown scenarios: {unknown}; known: {', '.join(SCENARIOS)}", file=sys.stderr)
+        return None
+    chosen = [s for s in (only or SCENARIOS) if s not in skip]
+    print(f"chaos: seed {seed}, N={args.n}, {args.faults} faults per scenario, "
+          f"scenarios: {', '.join(chosen)}", flush=True)  # fmt: skip
+    print(f"chaos: service settings {CHAOS_ENV}", flush=True)
+    if not chosen:
+        return []
+    began = time.monotonic()
+    corpus = await asyncio.to_thread(build, args.n, seed)
+    print(f"chaos: corpus of {len(corpus.articles)} articles, {len(corpus.event_ids)} known "
+          f"events ({corpus.rejected} generated articles rejected) in "
+          f"{time.monotonic() - began:.1f}s", flush=True)  # fmt: skip
+    infra = await asyncio.to_thread(Infra.start, args.work)
+    print(f"chaos: broker {infra.bootstrap}, PostgreSQL {infra.base_dsn}, work {infra.work}",
+          flush=True)  # fmt: skip
+    ctx = Ctx(infra, corpus, args.faults, seed, args.churn_seconds, args.keep)
+    results: list[Result] = []
+    try:
+        for name in chosen:
+            print(f"chaos: {name} ...", flush=True)
+            result = await SCENARIOS[name](ctx)
+            results.append(result)
+            print(details(result), flush=True)
+    finally:
+        await asyncio.to_thread(infra.stop)
+    return results
 
 
 if __name__ == "__main__":

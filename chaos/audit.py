@@ -75,12 +75,12 @@ async def audit(rig: Rig, corpus: Corpus, poison_events: int = 0) -> Audit:
     )
     out.stored = len(expected_ids & set(event_ids))
     out.lost = len(expected_ids - set(event_ids))
-    out.lost_sources = len(expected_pairs - set(pairs))  # type: ignore[operator]
+    out.lost_sources = len(expected_pairs - set(pairs))
     out.lost_articles = len(expected_articles - set(article_ids))
     out.duplicate_rows = sum(len(rows) - len(set(rows)) for rows in (event_ids, pairs, article_ids))
     out.unexpected_rows = (
         len(set(event_ids) - expected_ids)
-        + len(set(pairs) - expected_pairs)  # type: ignore[operator]
+        + len(set(pairs) - expected_pairs)
         + len(set(article_ids) - expected_articles)
     )
 

@@ -54,10 +54,51 @@ LEADS: list[tuple[str, str, str]] = [
      "transmitting business.", "enforcement_action"),
 ]  # fmt: skip
 
-_NAMES = ["Arden", "Bexley", "Corvin", "Dalton", "Everly", "Fenwick", "Galloway", "Harlow", "Ingram", "Jessup", "Kestrel", "Linwood", "Marlow", "Norcross", "Oakley", "Prescott", "Quill", "Radley", "Sutter", "Thorne", "Upton", "Vance", "Whitlock", "Yardley", "Zephyr", "Ashby", "Brennan", "Calder", "Dunmore", "Ellison"]
-_KINDS = (
-    ["Digital", "Capital", "Markets", "Exchange", "Payments", "Custody", "Finance", "Labs", "Trading", "Assets", "Ledger"]
-)
+_NAMES = [
+    "Arden",
+    "Bexley",
+    "Corvin",
+    "Dalton",
+    "Everly",
+    "Fenwick",
+    "Galloway",
+    "Harlow",
+    "Ingram",
+    "Jessup",
+    "Kestrel",
+    "Linwood",
+    "Marlow",
+    "Norcross",
+    "Oakley",
+    "Prescott",
+    "Quill",
+    "Radley",
+    "Sutter",
+    "Thorne",
+    "Upton",
+    "Vance",
+    "Whitlock",
+    "Yardley",
+    "Zephyr",
+    "Ashby",
+    "Brennan",
+    "Calder",
+    "Dunmore",
+    "Ellison",
+]
+_KINDS = [
+    "Digital",
+    "Capital",
+    "Markets",
+    "Exchange",
+    "Payments",
+    "Custody",
+    "Finance",
+    "Labs",
+    "Trading",
+    "Assets",
+    "Ledger",
+]
 _FORMS = ["Ltd", "Inc", "Group", "Holdings", "AG", "Pte"]
 _FILLER = [
     "The company did not immediately respond to a request for comment.",

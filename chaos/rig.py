@@ -126,7 +126,6 @@ class Rig:
     scenario: str
     parsers: int = 1
     extra: dict[str, str] = field(default_factory=dict)
-    sink_extra: dict[str, str] = field(default_factory=dict)
     name: str = ""
     dsn: str = ""
     env: PipelineEnv | None = None
@@ -245,14 +244,14 @@ class Rig:
         svc.start()
 
     async def stop(
-        self, svc: ServiceProcess, kill: bool = False, timeout: float = 60.0
+        self, svc: ServiceProcess, kill: bool = False, within: float = 60.0
     ) -> int | None:
         """SIGTERM (exit code, None if it had to be killed) or SIGKILL; on purpose."""
         self.stopped.add(id(svc))
         if kill:
             await asyncio.to_thread(svc.kill)
             return -9
-        return await asyncio.to_thread(svc.terminate, timeout)
+        return await asyncio.to_thread(svc.terminate, within)
 
     async def stop_all(self) -> dict[str, int | None]:
         codes: dict[str, int | None] = {}
@@ -268,12 +267,12 @@ class Rig:
         if not keep_database:
             await self.infra.drop_database(self.name.replace("-", "_"))
 
-    async def seed(self, corpus: Corpus, **kwargs: object) -> kafkaio.SeedReport:
+    async def seed(
+        self, corpus: Corpus, rate: float | None = None, chunk: int = 100
+    ) -> kafkaio.SeedReport:
+        """Publish the corpus to the raw topic (``rate`` per second when given)."""
         return await kafkaio.seed(
-            self.infra.bootstrap,
-            self.topics["raw"],
-            corpus.messages(),
-            **kwargs,  # type: ignore[arg-type]
+            self.infra.bootstrap, self.topics["raw"], corpus.messages(), rate=rate, chunk=chunk
         )
 
     async def group_state(self, service: str) -> kafkaio.GroupState:
@@ -309,7 +308,7 @@ class Rig:
     async def wait_idle(
         self,
         expected_raw: int,
-        timeout: float = 600.0,
+        within: float = 600.0,
         supervise: bool = True,
         on_poll: Callable[[], Awaitable[None]] | None = None,
     ) -> float:
@@ -319,7 +318,7 @@ class Rig:
         """
         began = time.monotonic()
         previous: tuple[int, ...] | None = None
-        while time.monotonic() - began < timeout:
+        while time.monotonic() - began < within:
             if supervise:
                 await self.supervise()
             if on_poll is not None:
@@ -333,7 +332,7 @@ class Rig:
                     return time.monotonic() - began
                 previous = key if idle else None
             await asyncio.sleep(1.0)
-        raise TimeoutError(f"{self.scenario}: not idle after {timeout:.0f}s; {await self.lags()}")
+        raise TimeoutError(f"{self.scenario}: not idle after {within:.0f}s; {await self.lags()}")
 
     async def _states(self) -> list[kafkaio.GroupState] | None:
         try:
@@ -342,14 +341,14 @@ class Rig:
             return None
 
     async def progress_after(
-        self, service: str, since: float, timeout: float = 300.0, supervise: bool = True
+        self, service: str, since: float, within: float = 300.0, supervise: bool = True
     ) -> float:
         """Seconds from ``since`` until ``service``'s group commits progress again.
 
         Progress: the group's committed offsets move forward, or it has nothing left.
         """
         start: int | None = None
-        while time.monotonic() - since < timeout:
+        while time.monotonic() - since < within:
             if supervise:
                 await self.supervise()
             try:
@@ -362,7 +361,7 @@ class Rig:
                 if state.committed > start or state.lag == 0:
                     return time.monotonic() - since
             await asyncio.sleep(0.2)
-        raise TimeoutError(f"{service}: no progress {timeout:.0f}s after the fault")
+        raise TimeoutError(f"{service}: no progress {within:.0f}s after the fault")
 
     async def audit(self, corpus: Corpus, poison_events: int = 0) -> Audit:
         return await audit(self, corpus, poison_events)
@@ -378,9 +377,9 @@ class Rig:
         finally:
             await conn.close()
 
-    async def stored_after(self, since: float, baseline: int, timeout: float = 300.0) -> float:
+    async def stored_after(self, since: float, baseline: int, within: float = 300.0) -> float:
         """Seconds from ``since`` until the sink has written more than ``baseline`` rows."""
-        while time.monotonic() - since < timeout:
+        while time.monotonic() - since < within:
             try:
                 now = await self.row_writes()
             except (OSError, asyncpg.PostgresError):
@@ -388,4 +387,4 @@ class Rig:
             if now is not None and now > baseline:
                 return time.monotonic() - since
             await asyncio.sleep(0.1)
-        raise TimeoutError(f"the sink stored nothing {timeout:.0f}s after the fault")
+        raise TimeoutError(f"the sink stored nothing {within:.0f}s after the fault")

@@ -8,6 +8,7 @@ newest first), so the fetcher discovers them as a real feed would announce them.
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -97,7 +98,7 @@ class Site:
 
 def _item(a: KnownArticle) -> str:
     when = a.raw.published
-    pub = f"<pubDate>{format_datetime(when)}</pubDate>" if when and hasattr(when, "hour") else ""
+    pub = f"<pubDate>{format_datetime(when)}</pubDate>" if isinstance(when, datetime) else ""
     title = escape(a.raw.title or (a.raw.url or ""))
     return f"<item><title>{title}</title><link>{escape(a.raw.url or '')}</link>{pub}</item>"
 

@@ -135,8 +135,11 @@ async def run_soak(
     print(f"soak: {minutes:g} min at {rate:g}/s ({total} articles), seed {seed}", flush=True)
     corpus = await asyncio.to_thread(build, total, seed)
     infra = await asyncio.to_thread(Infra.start, work)
-    report = SoakReport(minutes, rate, seed, warmup_s=min(120.0, minutes * 60 * 0.2))
     site = await asyncio.to_thread(Site, corpus)
+    # Warm-up: until the feed holds its full window of items (the fetcher parses all of
+    # it on every poll), and at least two minutes; never more than half the run.
+    warmup = min(max(120.0, site.window / rate + 30.0), minutes * 60 * 0.5)
+    report = SoakReport(minutes, rate, seed, warmup_s=warmup)
     site.start()
     try:
         rig = await Rig(infra, "soak").setup()
@@ -154,7 +157,7 @@ async def run_soak(
             report.released = site.released
             idle_began = time.monotonic()
             with contextlib.suppress(TimeoutError):
-                await rig.wait_idle(site.released, timeout=600)
+                await rig.wait_idle(site.released, within=600)
                 report.idle_s = time.monotonic() - idle_began
             report.samples.append(_sample(rig, began, await rig.lags() or {}))
             report.restarts = sum(rig.restarts.values())
@@ -169,7 +172,11 @@ async def run_soak(
         await asyncio.to_thread(infra.stop)
     text = report.text() + "\n\n" + LIMITS
     print("\n" + text)
-    report_path.parent.mkdir(parents=True, exist_ok=True)
-    report_path.write_text(text + "\n", encoding="utf-8")
-    print(f"\nreport written to {report_path}")
+    await asyncio.to_thread(_write, report_path, text)
     return 0 if report.passed else 1
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n", encoding="utf-8")
+    print(f"\nreport written to {path}")

@@ -118,17 +118,23 @@ def save(target: Target, value: Any, corpus: Path = CORPUS) -> Path:
 
 
 def run_target(
-    target: Target, seconds: float, seed: int, corpus: Path | None = CORPUS
+    target: Target,
+    seconds: float,
+    seed: int,
+    corpus: Path | None = CORPUS,
+    min_inputs: int = 25,
 ) -> TargetReport:
-    """Fuzz ``target`` for about ``seconds``; failures are saved under ``corpus``."""
+    """Fuzz ``target`` for about ``seconds`` (and at least ``min_inputs`` inputs, however
+    slow the machine); failures are saved under ``corpus``."""
     report = TargetReport(target.name)
     began = time.monotonic()
     deadline = began + seconds
     slow: list[tuple[float, Any]] = []
     seen: set[str] = set()
     round_no = 0
-    while time.monotonic() < deadline:
-        failing: list[Any] = []
+    failing: list[Any] = []  # the input that failed in this round
+    while time.monotonic() < deadline or report.inputs < min_inputs:
+        failing.clear()
 
         @settings(
             max_examples=200,
@@ -138,9 +144,9 @@ def run_target(
             phases=[Phase.generate, Phase.shrink],
             print_blob=False,
         )
-        @given(target.strategy())
+        @given(value=target.strategy())
         def prop(value: Any) -> None:
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline and report.inputs >= min_inputs:
                 return
             report.inputs += 1
             try:
@@ -156,9 +162,11 @@ def run_target(
         try:
             hypothesis_seed(seed * 1000 + round_no)(prop)()
         except Exception as exc:
+            if not failing:
+                raise  # not the target's failure: Hypothesis itself or this harness
             where = traceback.extract_tb(exc.__traceback__)[-1]
             key = f"{type(exc).__name__}@{where.filename}:{where.lineno}"
-            if failing and key not in seen:
+            if key not in seen:
                 seen.add(key)
                 path = save(target, failing[0], corpus) if corpus else None
                 detail = (

@@ -65,7 +65,8 @@ async def _broker_faults(ctx: Ctx, result: Result, kill: bool) -> None:
         lengths: list[float] = []
         for i in range(faults):
             # Let a share of the seed through before each fault: production is under way.
-            while report.sent < (i + 1) * total // (faults + 1) and not seeding.done():
+            # Polled, not awaited: the seeding task only exposes its counter.
+            while report.sent < (i + 1) * total // (faults + 1) and not seeding.done():  # noqa: ASYNC110
                 await asyncio.sleep(0.1)
             if kill:
                 await asyncio.to_thread(broker.kill)
@@ -86,7 +87,7 @@ async def _broker_faults(ctx: Ctx, result: Result, kill: bool) -> None:
                     stuck.append(f"fault {i + 1}: {service} {how}")
         await seeding
         missing = await kafkaio.missing_acknowledged(r.infra.bootstrap, r.topics["raw"], report)
-        await r.wait_idle(total, timeout=600)
+        await r.wait_idle(total, within=600)
         alive = all(s.alive() for s in r.services() if s.proc is not None)
         codes = await r.stop_all()
         result.audit = await r.audit(ctx.corpus)

@@ -18,20 +18,28 @@ async def parser_kill(ctx: Ctx) -> Result:
     async def body(result: Result) -> None:
         rng = ctx.rng(result.key)
         chunks = split(ctx.corpus, ctx.faults + 1)
-        # Small batches: more commit points, so a kill lands between them as often as in one.
-        async with rig(ctx, result, extra={"REGWIRE_PARSER_BATCH_SIZE": "25"}) as r:
-            await r.seed(chunks[0])
+        # Small batches: more commit points, so kills land between and inside batches.
+        async with rig(ctx, result, extra={"REGWIRE_PARSER_BATCH_SIZE": "10"}) as r:
+            pending = list(chunks)
+            for chunk in pending[:2]:  # a backlog: the parser is always mid-work
+                await r.seed(chunk)
+            del pending[:2]
             await r.start()
             mid_work = 0
-            for i in range(ctx.faults):
-                await asyncio.sleep(rng.uniform(0.0, 1.5))
+            for _ in range(ctx.faults):
+                # The moment: once a random share of the input in hand is committed, plus
+                # a random delay, so some kills land mid-batch and some between batches.
+                state = await r.group_state("parser")
+                target = state.committed + int(state.lag * rng.uniform(0.1, 0.5))
+                await _committed_at_least(r, "parser", target)
+                await asyncio.sleep(rng.uniform(0.0, 0.05))
                 lag = (await r.group_state("parser")).lag
                 r.parser.kill()
                 killed = time.monotonic()
                 result.faults += 1
                 mid_work += lag > 0
-                if i + 1 < len(chunks):
-                    await r.seed(chunks[i + 1])  # work for the restarted parser
+                if pending:
+                    await r.seed(pending.pop(0))  # keep the backlog
                 r.parser.start()
                 result.recover.append(await r.progress_after("parser", killed))
             await r.wait_idle(len(ctx.corpus.articles))
@@ -59,6 +67,7 @@ async def sink_kill_between_commits(ctx: Ctx) -> Result:
             await r.seed(pending.pop(0))
             await r.start(*r.parser_procs)
             crashed: tuple[float, int] | None = None  # (when, rows written by then)
+            exits: list[int] = []
             for _ in range(ctx.faults):
                 kill_after = rng.randint(1, 3)
                 r.with_sink_env(
@@ -76,7 +85,7 @@ async def sink_kill_between_commits(ctx: Ctx) -> Result:
                     result.notes.append("ran out of input before every fault fired")
                     break
                 result.faults += 1
-                result.check(f"fault {result.faults}: SIGKILL", code == -9, f"exit {code}")
+                exits.append(code)
                 crashed = (time.monotonic(), await r.row_writes())
             fault_lines = r.sink.log_file.read_text(errors="replace").count(
                 "FAULT INJECTION: SIGKILL after the database commit"
@@ -91,6 +100,11 @@ async def sink_kill_between_commits(ctx: Ctx) -> Result:
             await r.wait_idle(len(ctx.corpus.articles))
             codes = await r.stop_all()
             result.audit = await r.audit(ctx.corpus)
+        result.check(
+            "every fault a SIGKILL of the sink by itself",
+            exits.count(-9) == result.faults == ctx.faults,
+            f"{exits.count(-9)} of {ctx.faults} exits by SIGKILL",
+        )
         result.check("each fault logged loudly", fault_lines == result.faults, f"{fault_lines}")
         result.check(
             "batches committed to the database before the crash were written again",
@@ -105,10 +119,20 @@ async def sink_kill_between_commits(ctx: Ctx) -> Result:
     )
 
 
-async def _wait_exit(r: Rig, pending: list[Corpus], timeout: float = 300.0) -> int | None:
+async def _committed_at_least(r: Rig, service: str, offset: int, within: float = 120.0) -> None:
+    began = time.monotonic()
+    while time.monotonic() - began < within:
+        state = await r.group_state(service)
+        if state.committed >= offset or state.lag == 0:
+            return
+        await asyncio.sleep(0.02)
+    raise TimeoutError(f"{service}: committed offsets stuck below {offset}")
+
+
+async def _wait_exit(r: Rig, pending: list[Corpus], within: float = 300.0) -> int | None:
     """Wait for the sink to exit; feed it the next chunk whenever it runs dry."""
     began = time.monotonic()
-    while time.monotonic() - began < timeout:
+    while time.monotonic() - began < within:
         proc = r.sink.proc
         if proc is not None and proc.poll() is not None:
             return proc.returncode

@@ -23,7 +23,8 @@ async def consumer_churn(ctx: Ctx) -> Result:
     async def body(result: Result) -> None:
         rng = ctx.rng(result.key)
         total = len(ctx.corpus.articles)
-        async with rig(ctx, result, parsers=3) as r:
+        # Batches of 10: commits are frequent, so some are refused by a rebalance.
+        async with rig(ctx, result, parsers=3, extra={"REGWIRE_PARSER_BATCH_SIZE": "10"}) as r:
             await r.start()
             seeding = asyncio.create_task(
                 r.seed(ctx.corpus, rate=total / ctx.churn_seconds, chunk=10)
@@ -31,6 +32,7 @@ async def consumer_churn(ctx: Ctx) -> Result:
             extras = r.parser_procs[1:]
             running: set[int] = set()
             term_codes: list[int | None] = []
+            unready: list[int | None] = []  # stopped before they were ever ready
             commit_failures = 0.0
             began = time.monotonic()
             leaves = 0
@@ -42,13 +44,18 @@ async def consumer_churn(ctx: Ctx) -> Result:
                 if i in running:
                     # It leaves once it has joined (a SIGTERM while the interpreter is still
                     # importing ends it with -15 before it has touched Kafka at all).
-                    with contextlib.suppress(RuntimeError, TimeoutError):
+                    try:
                         await asyncio.to_thread(svc.wait_ready, 90.0)
+                        ready = True
+                    except (RuntimeError, TimeoutError):
+                        ready = False
                     leaves += 1
                     commit_failures += r.metric(svc, "regwire_offset_commit_failures_total")
                     kill = leaves % 5 == 0  # one leave in five is a crash, not a goodbye
-                    code = await r.stop(svc, kill=kill, timeout=GRACE_S + 10)
-                    if not kill:
+                    code = await r.stop(svc, kill=kill, within=GRACE_S + 10)
+                    if not ready:
+                        unready.append(code)
+                    elif not kill:
                         term_codes.append(code)
                     running.discard(i)
                 else:
@@ -58,8 +65,8 @@ async def consumer_churn(ctx: Ctx) -> Result:
             await seeding
             for i in sorted(running):
                 commit_failures += r.metric(extras[i], "regwire_offset_commit_failures_total")
-                term_codes.append(await r.stop(extras[i], timeout=GRACE_S + 10))
-            result.recover.append(await r.wait_idle(total, timeout=600))
+                term_codes.append(await r.stop(extras[i], within=GRACE_S + 10))
+            result.recover.append(await r.wait_idle(total, within=600))
             commit_failures += r.metric(r.parser, "regwire_offset_commit_failures_total")
             first_parser_starts = r.parser.starts
             codes = await r.stop_all()
@@ -78,6 +85,11 @@ async def consumer_churn(ctx: Ctx) -> Result:
             f"SIGKILL); offset commits refused during rebalances: {commit_failures:.0f} "
             "(counted, logged, never fatal)"
         )
+        if unready:
+            result.notes.append(
+                f"{len(unready)} parser(s) not ready within 90 s when their leave came, stopped "
+                f"anyway (exit codes {unready}; -15: before the signal handlers exist)"
+            )
         result.notes.append("recover: end of the churn -> the pipeline idle")
 
     return await guarded("group-churn", "parsers joining and leaving the group", body)
@@ -125,7 +137,7 @@ async def sigterm_under_load(ctx: Ctx) -> Result:
                         await _under_load(r, site, service)
                         svc = {"fetcher": r.fetcher, "parser": r.parser, "sink": r.sink}[service]
                         began = time.monotonic()
-                        code = await r.stop(svc, timeout=GRACE_S + 10)
+                        code = await r.stop(svc, within=GRACE_S + 10)
                         took = time.monotonic() - began
                         result.faults += 1
                         exits.append(f"{service} {code} in {took:.1f}s")
@@ -142,9 +154,9 @@ async def sigterm_under_load(ctx: Ctx) -> Result:
                             result.recover.append(time.monotonic() - stopped)
                         else:
                             result.recover.append(await r.progress_after(service, stopped))
-                    while site.released < total:
+                    while site.released < total:  # noqa: ASYNC110 (the site's own thread)
                         await asyncio.sleep(0.5)
-                await r.wait_idle(total, timeout=600)
+                await r.wait_idle(total, within=600)
                 codes = await r.stop_all()
                 raw = await kafkaio.read_topic(r.infra.bootstrap, r.topics["raw"])
                 result.audit = await r.audit(site.corpus)
@@ -175,10 +187,10 @@ async def sigterm_under_load(ctx: Ctx) -> Result:
     return await guarded("sigterm", "SIGTERM to each service under load", body)
 
 
-async def _under_load(r: Rig, site: Site, service: str, timeout: float = 30.0) -> None:
+async def _under_load(r: Rig, site: Site, service: str, within: float = 30.0) -> None:
     """Wait (briefly) until ``service`` has work in hand, so the stop lands mid-flow."""
     began = time.monotonic()
-    while time.monotonic() - began < timeout:
+    while time.monotonic() - began < within:
         if service == "fetcher":
             fetched = await r.watcher.end_offsets(r.topics["raw"]) if r.watcher else 0
             if site.released - fetched > 5:

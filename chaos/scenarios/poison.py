@@ -151,7 +151,7 @@ async def poison(ctx: Ctx) -> Result:
                 report=events_report,
             )
             raw_total = len(raw_mix) + len(large)
-            idle = await r.wait_idle(raw_total, timeout=900)
+            idle = await r.wait_idle(raw_total, within=900)
             codes = await r.stop_all()
             result.audit = await r.audit(expected, poison_events=len(events_report.acknowledged))
         result.faults = len(bad)

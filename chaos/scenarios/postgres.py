@@ -50,7 +50,7 @@ async def postgres_restart(ctx: Ctx) -> Result:
                 up = time.monotonic()
                 result.recover.append(await r.progress_after("sink", up))
             await seeding
-            await r.wait_idle(total, timeout=600)
+            await r.wait_idle(total, within=600)
             codes = await r.stop_all()
             result.audit = await r.audit(ctx.corpus)
         dlq = {t: len(v) for t, v in result.audit.dlq.items() if v}

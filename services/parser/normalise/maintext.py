@@ -47,6 +47,9 @@ _CLEANED = (
 )
 _LINK_LIST_TAGS = frozenset({"ul", "ol", "dl", "div", "section", "table", "p", "li"})
 _MIN_PARAGRAPH_CHARS = 25
+# Characters of paragraph text measured per document before nested elements stop being
+# measured whole (see ``_ArticleFinder._add``).
+_MEASURE_BUDGET = 4_000_000
 # Less paragraph text than this and the page is read again for div paragraphs.
 _MIN_ARTICLE_WEIGHT = 400.0
 # A child is the article rather than its parent when it holds this share of the weight,
@@ -197,6 +200,7 @@ class _ArticleFinder:
         self.weight: dict[int, float] = {}
         # The same without the furniture discount: what the element holds, as text.
         self.raw_weight: dict[int, float] = {}
+        self.unmeasured = _MEASURE_BUDGET
         for paragraph in paragraphs:
             self._add(paragraph)
         self._propagate()
@@ -223,7 +227,11 @@ class _ArticleFinder:
 
     def _add(self, paragraph: LexborNode) -> None:
         tag = paragraph.tag or ""
-        weight = _paragraph_weight(paragraph, tag, self.linked)
+        # A cell's or item's text includes that of the cells and items nested in it:
+        # thousands of nested <td> would cost depth x text. Past the budget (far above
+        # any real page), only an element's own text counts.
+        weight, measured = _paragraph_weight(paragraph, tag, self.linked, self.unmeasured > 0)
+        self.unmeasured -= measured
         if weight <= 0:
             return
         start = paragraph if tag in _SELF_COUNTING else paragraph.parent
@@ -281,22 +289,26 @@ def _discount(new_reasons: frozenset[str]) -> float:
     return _FURNITURE_DISCOUNT
 
 
-def _paragraph_weight(node: LexborNode, tag: str, linked: dict[int, int]) -> float:
-    """Text length discounted by link density; 0 for short text and wrappers."""
+def _paragraph_weight(
+    node: LexborNode, tag: str, linked: dict[int, int], deep: bool
+) -> tuple[float, int]:
+    """Text length discounted by link density (0 for short text and wrappers), and the
+    characters read to find it. ``deep=False`` reads only the element's own text nodes.
+    """
     if tag == "br":
         node = node.parent or node
         text = node.text(deep=False)
     elif tag in _SELF_COUNTING:
         text = node.text(deep=False)
     else:
-        text = node.text()
+        text = node.text(deep=deep)
     chars = len(text.strip())
     if chars < _MIN_PARAGRAPH_CHARS:
-        return 0.0
+        return 0.0, len(text)
     if tag in _CONTAINS_PARAGRAPH and node.css_first("p") is not None:
-        return 0.0
+        return 0.0, len(text)
     links = linked.get(node.mem_id, 0)
-    return chars * max(0.0, 1 - links / chars) ** 2 if links else float(chars)
+    return chars * max(0.0, 1 - links / chars) ** 2 if links else float(chars), len(text)
 
 
 def _linked_chars(paragraphs: list[LexborNode], anchors: list[LexborNode]) -> dict[int, int]:
