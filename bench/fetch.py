@@ -22,7 +22,6 @@ import asyncio
 import json
 import multiprocessing
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -312,7 +311,7 @@ async def _memory(base: str, bootstrap: str, in_flight: int) -> Memory:
                 stats = (await client.get(f"{base}/stats")).json()
             done.set()
             await sampler
-    peak = max(peak, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+    peak = max(peak, _high_water_rss())
     mb = 2**20
     return Memory(
         in_flight,
@@ -321,6 +320,22 @@ async def _memory(base: str, bootstrap: str, in_flight: int) -> Memory:
         round(peak / mb, 1),
         report.published,
     )
+
+
+def _high_water_rss() -> int:
+    """This process's peak RSS in bytes (``VmHWM``), or 0 where /proc has none.
+
+    Not ``getrusage``: Linux carries ``ru_maxrss`` over fork and exec, so a child of a
+    large parent reports the parent's size.
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def measure_peak_rss(base: str, bootstrap: str, in_flight: int = 1000) -> Memory:
