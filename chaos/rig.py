@@ -86,7 +86,9 @@ class Infra:
 
     @classmethod
     def start(cls, work: Path | None = None) -> Infra:
-        work = work or Path(tempfile.mkdtemp(prefix="regwire-chaos-"))
+        if work is None:
+            work = Path(tempfile.mkdtemp(prefix="regwire-chaos-"))
+            work.chmod(0o755)  # PostgreSQL runs as its own user when we are root
         work.mkdir(parents=True, exist_ok=True)
         kafka: LocalKafka | None = None
         bootstrap = external_bootstrap()

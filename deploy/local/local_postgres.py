@@ -18,6 +18,7 @@ import pwd
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -80,6 +81,20 @@ def _demote(user: pwd.struct_passwd | None) -> Callable[[], None] | None:
     return apply
 
 
+def _check_reachable(folder: Path, user: pwd.struct_passwd | None) -> None:
+    """Fail now, with the folder to fix, if the server's user cannot reach ``folder``
+    (initdb would only say "Permission denied")."""
+    if user is None:
+        return
+    for parent in folder.resolve().parents:
+        st = parent.stat()
+        if st.st_uid != user.pw_uid and not st.st_mode & stat.S_IXOTH:
+            raise PostgresError(
+                f"{parent} (mode {stat.filemode(st.st_mode)}) keeps user {user.pw_name!r} "
+                f"out of {folder}: put the data folder elsewhere or chmod o+x {parent}"
+            )
+
+
 class LocalPostgres:
     def __init__(
         self, base_dir: Path | None = None, port: int | None = None, *, fsync: bool = True
@@ -90,6 +105,7 @@ class LocalPostgres:
         self.base.mkdir(parents=True, exist_ok=True)
         # The server user must be able to reach its folder (mkdtemp makes 0700 ones).
         self.base.chmod(0o755)
+        _check_reachable(self.base, self.user)
         self.data = self.base / "data"
         self.sockets = self.base / "sockets"
         self.port = port or _free_port()
