@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 from pydantic import ValidationError
+from pydantic_settings import BaseSettings
 
 from services.common.config import ServiceSettings
 from services.common.lifecycle import install_stop_signals
 from services.common.logging import configure_logging, get_logger
 
 log = get_logger(__name__)
-S = TypeVar("S", bound=ServiceSettings)
+S = TypeVar("S", bound=BaseSettings)
 
 
-def load_settings(factory: Callable[[], S]) -> S:
-    """Build settings from the environment, turning a validation error into a clear exit."""
+def load_settings(factory: type[S], **overrides: Any) -> S:
+    """Build settings from the environment (and ``overrides``), turning a validation
+    error into a clear exit. Only each field's message is shown: pydantic's own text
+    repeats the input, which may hold a password."""
     try:
-        return factory()
+        return factory(**overrides)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():

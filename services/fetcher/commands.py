@@ -7,20 +7,13 @@ import sys
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 
+from services.common.entry import load_settings
 from services.common.errors import ConfigError
 from services.common.lifecycle import install_stop_signals
 from services.common.logging import configure_logging
 from services.fetcher.config import FetcherSettings
 from services.fetcher.dumps import DumpFormat
-
-
-def _settings() -> FetcherSettings:
-    try:
-        return FetcherSettings()
-    except ValidationError as exc:
-        raise click.ClickException(f"invalid fetcher settings: {exc}") from None
 
 
 async def _serve(settings: FetcherSettings) -> None:
@@ -34,7 +27,7 @@ async def _serve(settings: FetcherSettings) -> None:
 @click.command("fetcher")
 def fetcher_command() -> None:
     """Poll the sources in sources.yaml and publish new articles to news.raw.v1."""
-    settings = _settings()
+    settings = load_settings(FetcherSettings)
     configure_logging(settings.log_level, settings.log_format)
     try:
         asyncio.run(_serve(settings))
@@ -62,7 +55,7 @@ def replay_command(
     """Publish a dump (seed line format, JSONL or CSV) to news.raw.v1."""
     from services.fetcher.replay import replay_file
 
-    settings = _settings()
+    settings = load_settings(FetcherSettings)
     configure_logging(settings.log_level, settings.log_format)
     show = sys.stderr.isatty() if progress is None else progress
     summary = asyncio.run(replay_file(file, settings, progress=show, fmt=fmt, source_id=source_id))

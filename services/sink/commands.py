@@ -17,11 +17,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
-from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 
 from schemas import EventType, RegulatoryEvent
 from services.common.config import KafkaSettings, TopicSettings
+from services.common.entry import load_settings
+from services.common.errors import ConfigError
 from services.common.lifecycle import install_stop_signals
 from services.common.logging import configure_logging
 from services.sink import render
@@ -34,10 +35,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _settings(**overrides: Any) -> SinkSettings:
-    try:
-        return SinkSettings(**{k: v for k, v in overrides.items() if v is not None})
-    except ValidationError as exc:
-        raise click.ClickException(f"invalid sink settings (REGWIRE_SINK_*): {exc}") from None
+    return load_settings(SinkSettings, **{k: v for k, v in overrides.items() if v is not None})
 
 
 def _safe(dsn: str) -> str:
@@ -91,7 +89,10 @@ def sink_command(dsn: str | None) -> None:
         install_stop_signals(stop)
         await run(settings, stop)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.command("migrate")
@@ -168,13 +169,10 @@ def tail_command(
     """Follow regulatory.events.v1 live, printing each matching event."""
     from services.sink.tail import tail
 
-    try:
-        kafka = KafkaSettings()
-        if bootstrap_servers:
-            kafka = kafka.model_copy(update={"bootstrap_servers": bootstrap_servers})
-        topic = topic or TopicSettings().events
-    except ValidationError as exc:
-        raise click.ClickException(f"invalid Kafka settings: {exc}") from None
+    kafka = load_settings(KafkaSettings)
+    if bootstrap_servers:
+        kafka = kafka.model_copy(update={"bootstrap_servers": bootstrap_servers})
+    topic = topic or load_settings(TopicSettings).events
 
     def emit(event: RegulatoryEvent) -> None:
         print(render.json_line(event) if fmt == "json" else render.line(event), flush=True)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import click
 import pytest
 from pydantic import ValidationError
 
 from schemas import RawArticle
 from services.common.config import KafkaSettings, TopicSettings
+from services.common.entry import load_settings
 from services.common.errors import (
     Outcome,
     SchemaInvalid,
@@ -31,6 +33,17 @@ def test_unsafe_kafka_settings_are_refused_with_the_variable_named(
         monkeypatch.setenv(key, value)
     with pytest.raises(ValidationError, match=message):
         KafkaSettings()
+
+
+def test_a_refused_setting_is_explained_without_echoing_secrets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REGWIRE_KAFKA_SASL_PASSWORD", "hunter2-secret")
+    monkeypatch.setenv("REGWIRE_KAFKA_ACKS", "1")
+    with pytest.raises(click.ClickException) as caught:
+        load_settings(KafkaSettings)
+    assert "REGWIRE_KAFKA_ACKS must be 'all'" in caught.value.message
+    assert "hunter2" not in caught.value.message
 
 
 def test_kafka_bootstrap_servers_honours_the_plain_variable(

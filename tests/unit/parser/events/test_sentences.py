@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.parser.events.sentences import split_sentences
+from services.parser.events.sentences import MAX_SENTENCE_CHARS, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -47,3 +47,13 @@ def test_us_ends_a_sentence_before_a_clear_starter() -> None:
 def test_empty_and_whitespace() -> None:
     assert split_sentences("") == []
     assert split_sentences("   \n\n ") == []
+
+
+def test_text_without_punctuation_is_cut_at_clause_breaks() -> None:
+    clause = "the regulator said the firm had acted without a licence, "
+    text = "The SFC warned that " + clause * 200  # ~11,600 characters, one "sentence"
+    got = split_sentences(text)
+    assert len(got) > 5
+    assert all(s.end - s.start <= MAX_SENTENCE_CHARS for s in got)
+    assert all(text[s.end - 1] == "," for s in got[:-1])  # cut after a comma
+    assert "".join(text[s.start : s.end] for s in got).replace(" ", "") == text.replace(" ", "")
