@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from pydantic_settings import BaseSettings
 
 from services.common.config import ServiceSettings
+from services.common.errors import ConfigError
 from services.common.lifecycle import install_stop_signals
 from services.common.logging import configure_logging, get_logger
 
@@ -38,7 +39,8 @@ def load_settings(factory: type[S], **overrides: Any) -> S:
 def run_service(
     settings: ServiceSettings, main: Callable[[asyncio.Event], Awaitable[None]]
 ) -> None:
-    """Configure logging, install SIGTERM/SIGINT handling, run until stopped."""
+    """Configure logging, install SIGTERM/SIGINT handling, run until stopped. A
+    ``ConfigError`` found while starting (sources.yaml, fault settings) is a clean exit."""
     configure_logging(settings.log_level, settings.log_format)
 
     async def _main() -> None:
@@ -46,4 +48,7 @@ def run_service(
         install_stop_signals(stop)
         await main(stop)
 
-    asyncio.run(_main())
+    try:
+        asyncio.run(_main())
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -8,31 +8,23 @@ from pathlib import Path
 
 import click
 
-from services.common.entry import load_settings
-from services.common.errors import ConfigError
-from services.common.lifecycle import install_stop_signals
+from services.common.entry import load_settings, run_service
 from services.common.logging import configure_logging
 from services.fetcher.config import FetcherSettings
 from services.fetcher.dumps import DumpFormat
 
 
-async def _serve(settings: FetcherSettings) -> None:
-    from services.fetcher.app import run
-
-    stop = asyncio.Event()
-    install_stop_signals(stop)
-    await run(settings, stop)
-
-
 @click.command("fetcher")
 def fetcher_command() -> None:
     """Poll the sources in sources.yaml and publish new articles to news.raw.v1."""
+    from services.fetcher.app import run
+
     settings = load_settings(FetcherSettings)
-    configure_logging(settings.log_level, settings.log_format)
-    try:
-        asyncio.run(_serve(settings))
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+
+    async def main(stop: asyncio.Event) -> None:
+        await run(settings, stop)
+
+    run_service(settings, main)
 
 
 @click.command("replay")

@@ -21,10 +21,8 @@ from sqlalchemy.engine import make_url
 
 from schemas import EventType, RegulatoryEvent
 from services.common.config import KafkaSettings, TopicSettings
-from services.common.entry import load_settings
-from services.common.errors import ConfigError
+from services.common.entry import load_settings, run_service
 from services.common.lifecycle import install_stop_signals
-from services.common.logging import configure_logging
 from services.sink import render
 from services.sink.config import SinkSettings
 from services.sink.engine import DsnError, backend_of, sqlite_path
@@ -82,17 +80,11 @@ def sink_command(dsn: str | None) -> None:
     from services.sink.app import run
 
     settings = _settings(dsn=dsn)
-    configure_logging(settings.log_level, settings.log_format)
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        install_stop_signals(stop)
+    async def main(stop: asyncio.Event) -> None:
         await run(settings, stop)
 
-    try:
-        asyncio.run(main())
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    run_service(settings, main)
 
 
 @click.command("migrate")
