@@ -36,6 +36,7 @@ from prometheus_client import CollectorRegistry
 
 from bench.corpus import copy_of, load
 from bench.infra import Infra
+from bench.machine import peak_rss_mb
 from bench.report import Report, Stage
 from schemas import RawArticle
 from services.common.config import KafkaSettings
@@ -121,16 +122,6 @@ def cpu_seconds(pid: int, exclude: frozenset[int] = frozenset()) -> float:
             continue
         total += t.user + t.system
     return total
-
-
-def peak_rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return float(psutil.Process(pid).memory_info().rss / 2**20)
-    except (OSError, psutil.NoSuchProcess):
-        return 0.0
 
 
 @dataclass

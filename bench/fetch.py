@@ -37,6 +37,7 @@ import httpx
 import psutil
 from prometheus_client import CollectorRegistry
 
+from bench.machine import peak_rss_mb
 from services.common.config import KafkaSettings, TopicSettings
 from services.common.kafka import Publisher, build_producer, ensure_topics
 from services.common.logging import configure_logging
@@ -311,8 +312,8 @@ async def _memory(base: str, bootstrap: str, in_flight: int) -> Memory:
                 stats = (await client.get(f"{base}/stats")).json()
             done.set()
             await sampler
-    peak = max(peak, _high_water_rss())
     mb = 2**20
+    peak = max(peak, int(peak_rss_mb(os.getpid()) * mb))
     return Memory(
         in_flight,
         int(stats["peak"]),
@@ -320,22 +321,6 @@ async def _memory(base: str, bootstrap: str, in_flight: int) -> Memory:
         round(peak / mb, 1),
         report.published,
     )
-
-
-def _high_water_rss() -> int:
-    """This process's peak RSS in bytes (``VmHWM``), or 0 where /proc has none.
-
-    Not ``getrusage``: Linux carries ``ru_maxrss`` over fork and exec, so a child of a
-    large parent reports the parent's size.
-    """
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        return 0
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    return 0
 
 
 def measure_peak_rss(base: str, bootstrap: str, in_flight: int = 1000) -> Memory:

@@ -70,3 +70,15 @@ def library_versions() -> dict[str, str]:
         except PackageNotFoundError:
             found[name] = "not installed"
     return found
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak RSS of a process in MB: ``VmHWM``, the kernel's own high-water mark, not
+    ``ru_maxrss`` (which a child inherits over fork and exec); current RSS without /proc."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float(psutil.Process(pid).memory_info().rss / 2**20)
+    except (OSError, psutil.NoSuchProcess):
+        return 0.0

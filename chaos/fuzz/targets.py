@@ -8,7 +8,6 @@ partition just as surely as a crash. Each input must finish within ``budget_s``.
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 from collections.abc import Callable
@@ -228,6 +227,4 @@ def targets() -> dict[str, Target]:
 
 def describe(value: Any) -> str:
     """A short, printable description of an input (for reports)."""
-    buf = io.StringIO()
-    buf.write(repr(value)[:300])
-    return buf.getvalue()
+    return repr(value)[:300]

@@ -51,7 +51,9 @@ async def config_guard(ctx: Ctx) -> Result:
         env = PipelineEnv(ctx.infra.bootstrap, "chaos-config-guard", ctx.infra.base_dsn)
         cases = [(s, label, *UNSAFE[label]) for s in PORT_VARIABLE for label in UNSAFE]
         if ctx.quick:  # each unsafe setting once, on a different service
-            cases = [cases[0], cases[4], cases[8]]
+            cases = [
+                (s, label, *UNSAFE[label]) for s, label in zip(PORT_VARIABLE, UNSAFE, strict=True)
+            ]
         cases.append(("sink", "fault hook without its acknowledgement", *FAULT_WITHOUT_ACK))
         limit = asyncio.Semaphore(3)
 

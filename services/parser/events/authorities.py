@@ -362,7 +362,7 @@ class Registry:
     def _local(self, model: Authority, place: Place, surface: str) -> Authority:
         """The body of ``place`` that bears a name the registry knows for another
         country: a registry body of the same kind there, or one made up on the spot."""
-        bare = re.sub(r"^(?:the|The)\s+", "", surface)
+        bare = _THE.sub("", surface)
         tokens = {t for t in _SLUG.split(bare.lower()) if len(t) > 2}
         for auth in self.authorities.values():
             if auth.jurisdiction == place.code and auth.kind == model.kind:

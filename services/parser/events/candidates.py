@@ -69,6 +69,7 @@ _FOLLOW_UP = re.compile(
     r"licen[cs]e|approval|ban|suspension|revocation|settlement|action|registration)s?\b"
 )
 _DOCUMENTS = frozenset(["consult", "guidance", "relief", "policy", "body"])
+_TOPICAL = _DOCUMENTS | {"rule"}
 _PARTS = frozenset(["cons-proposed", "cons-comment"])
 _ARTICLES = frozenset(["a", "an", "the", "its", "their"])
 _SUBJECT_STOP = re.compile(
@@ -504,7 +505,7 @@ class CandidateBuilder:
                 out += self._subjects.names(text, trig_end, after_end, skip=skip)
             if not out and ctx.main_act and self._subjects.refers_to_act(text, c_start, c_end):
                 out.append(ctx.main_act)
-        if not out and rule.kind in _DOCUMENTS | {"rule", "consult"}:
+        if not out and rule.kind in _TOPICAL:
             topic = self._subjects.topic(text, trig, sent.end)
             if topic:
                 out.append(topic)

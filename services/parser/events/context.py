@@ -11,6 +11,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from schemas.models import Article
 
@@ -137,7 +138,7 @@ class ArticleContext:
         i = bisect_left(self._quotes, (pos + 1, 0)) - 1
         return i >= 0 and self._quotes[i][0] < pos < self._quotes[i][1]
 
-    @property
+    @cached_property  # per article, asked per candidate
     def release_dated(self) -> bool:
         """A regulator's release whose lead says "today", or a document that carries its
         date as a dateline ("Singapore, 14 August 2025 ..." or a "Date:" field): its own

@@ -31,7 +31,6 @@ _FAMILY = {
     "relief": "guidance",
 }
 # Kinds of act that are documents: a second one a body "also" publishes is another one.
-_DOCUMENTS = frozenset(["consult", "guidance", "relief", "policy", "body"])
 # A release's own act and a dated act this long before the release are two acts.
 _BACKGROUND_DAYS = 180
 _NAME_NOISE = frozenset(

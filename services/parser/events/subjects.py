@@ -48,6 +48,7 @@ _SUFFIX_STRIP = re.compile(
     r"PLC|plc|N\.A\.|GmbH|AG|S\.A\.|Holdings|Group)$"
 )
 _PAREN = re.compile(r"\s*\([^)]*\)")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _EMPLOYER = re.compile(
     r"\b(?:CEO|CFO|COO|CTO|founder|co-founder|director|Director|officer|executive|employee|"
     r"president|President|partner|manager|trader|adviser|advisor|chairman|head|staffer|"
@@ -498,7 +499,7 @@ def junk(name: str) -> bool:
         return True
     if tokens[0] in _ROLE_WORDS or tokens[-1] in _ROLE_WORDS or tokens[-1] in _DOCUMENT_WORDS:
         return True
-    if all(re.fullmatch(r"(?:[A-Z]\.)+", t) for t in tokens):
+    if all(_INITIALS.fullmatch(t) for t in tokens):
         return True  # "S.D.N.Y.": a court's docket abbreviation
     shouting = sum(1 for t in tokens if len(t) > 4 and t.isupper())
     return shouting >= 2 or (len(tokens) == 1 and tokens[0] in _GENERIC)

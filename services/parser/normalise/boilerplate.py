@@ -176,7 +176,7 @@ class FurnitureJudge:
             plain = (tag, get("class"), get("id"))
             found = self._verdicts.get(plain)
             if found is None:
-                found = self._verdicts[plain] = self._plain_reasons(*plain)
+                found = self._verdicts[plain] = furniture_reasons(tag, attrs, self.words)
             return found
         # All the verdict reads, and nothing else: data-* and aria-label vary freely.
         key = (
@@ -187,17 +187,6 @@ class FurnitureJudge:
         if found is None:
             found = self._verdicts[key] = furniture_reasons(tag, attrs, self.words)
         return found
-
-    def _plain_reasons(self, tag: str, class_: str | None, id_: str | None) -> frozenset[str]:
-        """``furniture_reasons`` of an element with a class and an id and nothing else."""
-        reasons = _TAG_REASONS.get(tag, _NONE)
-        for value in (class_, id_):
-            if value:
-                words, positive = self.words(value)
-                if positive:
-                    return _NONE
-                reasons |= words
-        return reasons
 
     def words(self, value: str) -> Words:
         """The furniture words in a class or id attribute, and whether it marks the article."""
@@ -223,13 +212,11 @@ class FurnitureJudge:
         return (frozenset(found), False) if found else _NOTHING
 
 
-def furniture_reasons(
-    tag: str, attrs: Attributes, words: Callable[[str], Words] | None = None
-) -> frozenset[str]:
+def furniture_reasons(tag: str, attrs: Attributes, words: Callable[[str], Words]) -> frozenset[str]:
     """Why an element is navigation, share bar, comments...: its tag, role, visibility or
     class/id words. Empty when it is not furniture; always empty for the article's own
     markers (``<main>``, ``<article>``, ``role=main``, ``itemprop=articleBody``).
-    ``words`` reads a class or id string (a judge's memo); uncached without it.
+    ``words`` reads a class or id string (a judge's memo).
     """
     role = (attrs.get("role") or "").lower()
     itemprop = attrs.get("itemprop")
@@ -245,10 +232,9 @@ def furniture_reasons(
     style = attrs.get("style")
     if style and _HIDDEN_STYLE.search(style):
         reasons.add("hidden")
-    read = words or FurnitureJudge().words
     for value in (attrs.get("class"), attrs.get("id")):
         if value:
-            found, positive = read(value)
+            found, positive = words(value)
             if positive:
                 return _NONE
             reasons.update(found)

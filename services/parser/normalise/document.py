@@ -48,7 +48,6 @@ class Page:
     tree: LexborHTMLParser
     url: str | None
     meta: Mapping[str, list[str]]
-    jsonld: list[JsonObject]
     articles: list[JsonObject]
     canonical: list[str]
     title: str | None
@@ -78,7 +77,6 @@ def parse_page(html: str, url: str | None) -> Page:
         tree=tree,
         url=url,
         meta=facts.meta,
-        jsonld=facts.jsonld,
         articles=article_objects(facts.jsonld),
         canonical=facts.canonical,
         title=facts.title,
